@@ -1,0 +1,13 @@
+import { App } from "cdktf";
+import { loadEnvironments } from "./config";
+import { BootstrapStack } from "./stacks/bootstrap-stack";
+import { EnvironmentStack } from "./stacks/environment-stack";
+
+// Configuration is validated here, before any construct exists.
+const environments = loadEnvironments();
+const app = new App();
+for (const config of environments) {
+  new EnvironmentStack(app, config.name, config);
+  new BootstrapStack(app, `bootstrap-${config.name}`, config);
+}
+app.synth();

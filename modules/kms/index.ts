@@ -1,0 +1,106 @@
+import { Construct } from "constructs";
+import { TerraformStack } from "cdktf";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { PlatformContext } from "../core/context";
+import { PolicyDocument, type IGrantee, type PolicyCondition } from "../core/policy";
+
+export interface EncryptionKeyProps {
+  /** What the key protects; names its alias (`alias/taskboard-dev-<purpose>`). */
+  readonly purpose: string;
+  readonly description?: string;
+  /**
+   * Days a scheduled deletion waits, the window in which a mistaken delete can be cancelled.
+   * @default 30 (the maximum)
+   */
+  readonly deletionWindowDays?: number;
+}
+
+/** Actions a service needs to use a key for envelope encryption. */
+const ENVELOPE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+
+const LOGS_KEY_ID = "logs-key";
+
+/**
+ * A customer managed KMS key with yearly rotation.
+ *
+ * The key policy delegates to IAM (the account root may administer and use
+ * it), so roles get usage through `grantEncryptDecrypt`/`grantDecrypt`;
+ * service principals that cannot hold IAM policies are added with `allowService`.
+ */
+export class EncryptionKey extends Construct {
+  /**
+   * The stack's shared key for CloudWatch Logs: one key serves every log group
+   * in an environment, since they share one audience (operators) and one service.
+   */
+  static forLogs(scope: Construct): EncryptionKey {
+    const stack = TerraformStack.of(scope);
+    const existing = stack.node.tryFindChild(LOGS_KEY_ID);
+    if (existing instanceof EncryptionKey) return existing;
+    const platform = PlatformContext.of(stack);
+    const key = new EncryptionKey(stack, LOGS_KEY_ID, { purpose: "logs", description: "CloudWatch Logs encryption" });
+    key.allowService(`logs.${platform.region}.amazonaws.com`, "CloudWatchLogs", [
+      {
+        test: "ArnLike",
+        variable: "kms:EncryptionContext:aws:logs:arn",
+        values: [platform.arn("logs", "log-group:*")],
+      },
+    ]);
+    return key;
+  }
+
+  readonly key: KmsKey;
+  readonly keyArn: string;
+  readonly keyId: string;
+  readonly aliasName: string;
+  private readonly policy: PolicyDocument;
+
+  constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
+    super(scope, id);
+    const deletionWindowDays = props.deletionWindowDays ?? 30;
+    if (!Number.isInteger(deletionWindowDays) || deletionWindowDays < 7 || deletionWindowDays > 30) {
+      throw new Error(`${this.node.path}: deletionWindowDays must be a whole number from 7 to 30, got ${deletionWindowDays}`);
+    }
+    const platform = PlatformContext.of(this);
+    this.policy = new PolicyDocument(this, "policy", {
+      statements: [
+        {
+          sid: "AccountAdministersThroughIam",
+          actions: ["kms:*"],
+          resources: ["*"],
+          principals: [{ type: "AWS", identifiers: [platform.accountRootArn] }],
+        },
+      ],
+    });
+    this.key = new KmsKey(this, "key", {
+      description: props.description ?? `${platform.name(props.purpose)} data key`,
+      enableKeyRotation: true,
+      rotationPeriodInDays: 365,
+      deletionWindowInDays: deletionWindowDays,
+      policy: this.policy.json,
+    });
+    this.aliasName = `alias/${platform.name(props.purpose, { maxLength: 250 })}`;
+    new KmsAlias(this, "alias", { name: this.aliasName, targetKeyId: this.key.keyId });
+    this.keyArn = this.key.arn;
+    this.keyId = this.key.keyId;
+  }
+
+  /** Lets an AWS service principal use the key for envelope encryption, under the given conditions. */
+  allowService(servicePrincipal: string, sid: string, conditions: readonly PolicyCondition[] = []): void {
+    this.policy.addStatements({
+      sid: `Allow${sid}`,
+      actions: ENVELOPE_ACTIONS,
+      resources: ["*"],
+      principals: [{ type: "Service", identifiers: [servicePrincipal] }],
+      conditions,
+    });
+  }
+
+  grantEncryptDecrypt(grantee: IGrantee, sid: string): void {
+    grantee.addToPolicy({ sid, actions: ENVELOPE_ACTIONS, resources: [this.keyArn] });
+  }
+
+  grantDecrypt(grantee: IGrantee, sid: string): void {
+    grantee.addToPolicy({ sid, actions: ["kms:Decrypt", "kms:DescribeKey"], resources: [this.keyArn] });
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * Values for the stacks' input variables in an offline plan. The deploy
+ * pipeline supplies the real ones; these only need to pass validation.
+ */
+export const OFFLINE_VARIABLE_VALUES: Readonly<Record<string, string>> = {};
