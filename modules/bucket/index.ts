@@ -50,6 +50,8 @@ export class SecureBucket extends Construct {
   readonly bucketArn: string;
   /** The key encrypting the bucket, when it is SSE-KMS. */
   readonly encryptionKey?: EncryptionKey;
+  /** The bucket policy; depend on it when a service test-writes to the bucket as it is configured (ELB logs). */
+  readonly bucketPolicy: S3BucketPolicy;
   private readonly policy: PolicyDocument;
   private serverAccessLogSources = 0;
 
@@ -133,7 +135,7 @@ export class SecureBucket extends Construct {
     }
 
     this.policy = new PolicyDocument(this, "policy", { statements: [denyInsecureTransport(this.bucketArn)] });
-    new S3BucketPolicy(this, "bucket-policy", { bucket: this.bucket.id, policy: this.policy.json });
+    this.bucketPolicy = new S3BucketPolicy(this, "bucket-policy", { bucket: this.bucket.id, policy: this.policy.json });
   }
 
   /** Adds a statement to the bucket policy (for service principals; roles get `grant*`). */
