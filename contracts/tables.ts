@@ -60,6 +60,34 @@ export const TASK_EVENTS_TABLE = {
 } as const satisfies TableDescriptor;
 
 /** Separates the timestamp from the event id in a task event's `at`. */
+/**
+ * Failed sign-ins per email, for throttling. Items expire by themselves
+ * (DynamoDB TTL on `expiresAt`, epoch seconds), so a throttle never needs clearing.
+ * Keyed by the normalised email whether or not such a user exists, so the
+ * throttle answers the same for known and unknown accounts.
+ */
+export const LOGIN_ATTEMPTS_TABLE = {
+  purpose: "login-attempts",
+  description: "Failed sign-in counters per email, expiring by TTL",
+  partitionKey: { name: "email", type: "S" },
+  ttlAttribute: "expiresAt",
+} as const satisfies TableDescriptor;
+
+/**
+ * Emails already sent, keyed by `<eventId>#<recipient>`: the notifier writes
+ * one item per email with a conditional put before sending, so a redelivered
+ * event sends nothing twice. Expires after the event bus's retry window.
+ */
+export const NOTIFICATIONS_SENT_TABLE = {
+  purpose: "notifications-sent",
+  description: "Idempotency records of emails sent per event and recipient",
+  partitionKey: { name: "notificationId", type: "S" },
+  ttlAttribute: "expiresAt",
+} as const satisfies TableDescriptor;
+
+/** Every table of the system, for code that creates them all (local stack, tests). */
+export const ALL_TABLES = [USERS_TABLE, TASK_EVENTS_TABLE, LOGIN_ATTEMPTS_TABLE, NOTIFICATIONS_SENT_TABLE] as const;
+
 export const TASK_EVENT_AT_SEPARATOR = "#";
 
 /** The sort key of a task event: `<ISO-8601 UTC timestamp>#<eventId>`. */

@@ -30,6 +30,8 @@ export class ServiceRole extends Construct implements IGrantee {
   readonly role: IamRole;
   readonly roleArn: string;
   readonly roleName: string;
+  /** Attachments of `managedPolicyArns`; depend on them when a service checks the role's permissions at create time. */
+  readonly managedPolicyAttachments: readonly IamRolePolicyAttachment[];
   private readonly policies = new Map<string, PolicyDocument>();
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
@@ -58,9 +60,9 @@ export class ServiceRole extends Construct implements IGrantee {
     });
     this.roleArn = this.role.arn;
     this.roleName = this.role.name;
-    (props.managedPolicyArns ?? []).forEach((policyArn, index) => {
-      new IamRolePolicyAttachment(this, `managed-${index}`, { role: this.role.name, policyArn });
-    });
+    this.managedPolicyAttachments = (props.managedPolicyArns ?? []).map(
+      (policyArn, index) => new IamRolePolicyAttachment(this, `managed-${index}`, { role: this.role.name, policyArn }),
+    );
   }
 
   /**

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -67,17 +67,16 @@ export function findProviderMirror(env: NodeJS.ProcessEnv = process.env, candida
 
 /**
  * Writes a Terraform CLI configuration that installs hashicorp/* only from the
- * mirror, and shares one plugin cache across stacks so init links rather than copies.
+ * mirror. An unpacked mirror is symlinked into each stack's `.terraform`, so no
+ * plugin cache is needed; a shared cache would also race between parallel inits.
  */
 export function writeCliConfig(workDir: string, mirror: string): string {
-  const cacheDir = join(workDir, "plugin-cache");
-  mkdirSync(cacheDir, { recursive: true });
   const path = join(workDir, "terraform.rc");
   writeFileSync(
     path,
     [
       "provider_installation {",
-      `  filesystem_mirror {`,
+      "  filesystem_mirror {",
       `    path    = ${JSON.stringify(mirror)}`,
       `    include = ["registry.terraform.io/hashicorp/*"]`,
       "  }",
@@ -85,7 +84,6 @@ export function writeCliConfig(workDir: string, mirror: string): string {
       `    exclude = ["registry.terraform.io/hashicorp/*"]`,
       "  }",
       "}",
-      `plugin_cache_dir = ${JSON.stringify(cacheDir)}`,
       "disable_checkpoint = true",
       "",
     ].join("\n"),
