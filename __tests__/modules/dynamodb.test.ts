@@ -324,14 +324,17 @@ describe("TaskboardTables", () => {
     expect(events.ttl).toBeUndefined();
   });
 
-  it("gives each table its own key and the platform floor", () => {
+  it("gives credentials and the task log separate keys, and every table the platform floor", () => {
     const { out } = tables();
     const keyIds = Object.keys(out.resources("aws_kms_key"));
     expect(keyIds).toHaveLength(2);
-    const tableKeys = Object.values(out.resources("aws_dynamodb_table")).map(
-      (t) => (t.server_side_encryption as { kms_key_arn: string }).kms_key_arn,
-    );
-    expect(tableKeys.sort()).toEqual(keyIds.map((id) => `\${aws_kms_key.${id}.arn}`).sort());
+    const keyOf = (name: string) => (tableNamed(out, name).server_side_encryption as { kms_key_arn: string }).kms_key_arn;
+    const usersKey = keyOf("taskboard-test-users");
+    const eventsKey = keyOf("taskboard-test-task-events");
+    expect(usersKey).not.toBe(eventsKey);
+    expect([usersKey, eventsKey].sort()).toEqual(keyIds.map((id) => `\${aws_kms_key.${id}.arn}`).sort());
+    expect(keyOf("taskboard-test-login-attempts")).toBe(usersKey);
+    expect(keyOf("taskboard-test-notifications-sent")).toBe(eventsKey);
     for (const table of Object.values(out.resources("aws_dynamodb_table"))) {
       expect(table).toMatchObject({
         billing_mode: "PAY_PER_REQUEST",
@@ -352,6 +355,15 @@ describe("TaskboardTables", () => {
     const { tables: created } = tables();
     expect(created.users.table.node.path).toBe("test/tables/users/table");
     expect(created.taskEvents.table.node.path).toBe("test/tables/task-events/table");
+    expect(created.loginAttempts.table.node.path).toBe("test/tables/login-attempts/table");
+    expect(created.notificationsSent.table.node.path).toBe("test/tables/notifications-sent/table");
+  });
+
+  it("expires login attempts and notification records by TTL", () => {
+    const { out } = tables();
+    for (const name of ["taskboard-test-login-attempts", "taskboard-test-notifications-sent"]) {
+      expect(tableNamed(out, name).ttl).toEqual({ attribute_name: "expiresAt", enabled: true });
+    }
   });
 });
 
