@@ -17,6 +17,13 @@ describe("provider mirror lookup", () => {
     expect(findProviderMirror({ TF_PROVIDER_MIRROR: mirror }, [])).toBe(mirror);
   });
 
+  it("accepts the packed layout that `terraform providers mirror` writes", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mirror-"));
+    mkdirSync(join(dir, "registry.terraform.io/hashicorp/aws"), { recursive: true });
+    writeFileSync(join(dir, "registry.terraform.io/hashicorp/aws/terraform-provider-aws_5.100.0_linux_amd64.zip"), "");
+    expect(findProviderMirror({ TF_PROVIDER_MIRROR: dir }, [])).toBe(dir);
+  });
+
   it("falls back to the first candidate holding the provider", () => {
     const mirror = fakeMirror();
     expect(findProviderMirror({}, ["/nonexistent", mirror])).toBe(mirror);

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -47,7 +47,7 @@ export function requireTerraform(): string {
  * set, otherwise the first of `MIRROR_CANDIDATES` that has it.
  */
 export function findProviderMirror(env: NodeJS.ProcessEnv = process.env, candidates = MIRROR_CANDIDATES): string {
-  const holdsProvider = (dir: string) => existsSync(join(dir, AWS_PROVIDER, AWS_PROVIDER_VERSION));
+  const holdsProvider = (dir: string) => mirrorHoldsProvider(dir);
   const configured = env.TF_PROVIDER_MIRROR;
   if (configured) {
     if (holdsProvider(configured)) return resolve(configured);
@@ -63,6 +63,19 @@ export function findProviderMirror(env: NodeJS.ProcessEnv = process.env, candida
       "Create one with `terraform providers mirror <dir>` on a networked machine (from any synthesized stack), " +
       "then set TF_PROVIDER_MIRROR=<dir>.",
   );
+}
+
+/**
+ * Whether a filesystem mirror holds the pinned provider, in either layout
+ * Terraform reads: unpacked (`<version>/<os_arch>/`, what this image ships) or
+ * packed (`terraform-provider-aws_<version>_<os_arch>.zip`, what
+ * `terraform providers mirror` writes).
+ */
+export function mirrorHoldsProvider(dir: string): boolean {
+  const providerDir = join(dir, AWS_PROVIDER);
+  if (existsSync(join(providerDir, AWS_PROVIDER_VERSION))) return true;
+  if (!existsSync(providerDir)) return false;
+  return readdirSync(providerDir).some((entry) => entry.startsWith(`terraform-provider-aws_${AWS_PROVIDER_VERSION}_`) && entry.endsWith(".zip"));
 }
 
 /**
