@@ -271,7 +271,7 @@ describe("AuroraPostgres", () => {
         {
           sid: "DbMasterSecretKey",
           effect: "Allow",
-          actions: ["kms:Decrypt"],
+          actions: ["kms:Decrypt", "kms:DescribeKey"],
           resources: [expect.stringMatching(/^\$\{aws_kms_key\.db_key_[0-9A-F]+\.arn\}$/)],
           condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${TEST_REGION}.amazonaws.com`] }],
         },

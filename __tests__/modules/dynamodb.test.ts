@@ -122,7 +122,7 @@ describe("Table", () => {
     expect(events.streamArn).toEqual(expect.any(String));
   });
 
-  it("grants read on the table ARN and decrypt on its key, nothing else", () => {
+  it("grants read on the table ARN and decrypt on its key only through DynamoDB, nothing else", () => {
     const stack = testStack();
     const table = new Table(stack, "users", USERS_TABLE);
     table.grantReadData(reader(stack), "ReadUsers");
@@ -148,6 +148,7 @@ describe("Table", () => {
         effect: "Allow",
         actions: ["kms:Decrypt", "kms:DescribeKey"],
         resources: [`\${aws_kms_key.${keyId}.arn}`],
+        condition: [{ test: "StringEquals", variable: "kms:ViaService", values: ["dynamodb.ap-northeast-2.amazonaws.com"] }],
       },
     ]);
   });
@@ -171,6 +172,7 @@ describe("Table", () => {
         effect: "Allow",
         actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
         resources: [`\${aws_kms_key.${keyId}.arn}`],
+        condition: [{ test: "StringEquals", variable: "kms:ViaService", values: ["dynamodb.ap-northeast-2.amazonaws.com"] }],
       },
     ]);
   });
@@ -222,6 +224,7 @@ describe("Table", () => {
         effect: "Allow",
         actions: ["kms:Decrypt", "kms:DescribeKey"],
         resources: [`\${aws_kms_key.${keyId}.arn}`],
+        condition: [{ test: "StringEquals", variable: "kms:ViaService", values: ["dynamodb.ap-northeast-2.amazonaws.com"] }],
       },
       { sid: "TaskEventsStreamList", effect: "Allow", actions: ["dynamodb:ListStreams"], resources: ["*"] },
     ]);

@@ -23,6 +23,20 @@ describe("EncryptionKey", () => {
     ]);
   });
 
+  it("limits a grant to one service's calls with kms:ViaService", () => {
+    const stack = testStack();
+    const key = new EncryptionKey(stack, "data-key", { purpose: "data" });
+    const role = new ServiceRole(stack, "fn", { purpose: "fn", assumedBy: ["lambda.amazonaws.com"] });
+    key.grantDecrypt(role, "DecryptSecrets", { viaService: "secretsmanager" });
+    key.grantEncryptDecrypt(role, "UseDirectly");
+    const out = synth(stack);
+    expect(out.policyStatements("fn/grant-DecryptSecrets")[0]).toMatchObject({
+      actions: ["kms:Decrypt", "kms:DescribeKey"],
+      condition: [{ test: "StringEquals", variable: "kms:ViaService", values: ["secretsmanager.ap-northeast-2.amazonaws.com"] }],
+    });
+    expect(out.policyStatements("fn/grant-UseDirectly")[0]).not.toHaveProperty("condition");
+  });
+
   it("throws when the deletion window is outside 7 to 30 days", () => {
     expect(() => new EncryptionKey(testStack(), "k", { purpose: "data", deletionWindowDays: 3 })).toThrow(
       /deletionWindowDays must be a whole number from 7 to 30, got 3/,

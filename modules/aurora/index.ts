@@ -274,19 +274,11 @@ export class AuroraPostgres extends Construct implements IConnectable {
    * through Secrets Manager, so the grant does not open the key for other uses.
    */
   grantReadMasterSecret(grantee: IGrantee, sid: string): void {
-    const platform = PlatformContext.of(this);
     grantee.addToPolicy({
       sid,
       actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
       resources: [this.masterUserSecretArn],
     });
-    grantee.addToPolicy({
-      sid: `${sid}Key`,
-      actions: ["kms:Decrypt"],
-      resources: [this.encryptionKey.keyArn],
-      conditions: [
-        { test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${platform.region}.amazonaws.com`] },
-      ],
-    });
+    this.encryptionKey.grantDecrypt(grantee, `${sid}Key`, { viaService: "secretsmanager" });
   }
 }

@@ -162,12 +162,12 @@ export class SecureBucket extends Construct {
   /** Read objects (optionally only under `prefix`). */
   grantRead(grantee: IGrantee, sid: string, prefix = ""): void {
     grantee.addToPolicy({ sid, actions: ["s3:GetObject"], resources: [`${this.bucketArn}/${prefix}*`] });
-    this.encryptionKey?.grantDecrypt(grantee, `${sid}Key`);
+    this.encryptionKey?.grantDecrypt(grantee, `${sid}Key`, { viaService: "s3" });
   }
 
   /** Write objects (optionally only under `prefix`). */
   grantWrite(grantee: IGrantee, sid: string, prefix = ""): void {
     grantee.addToPolicy({ sid, actions: ["s3:PutObject"], resources: [`${this.bucketArn}/${prefix}*`] });
-    this.encryptionKey?.grantEncryptDecrypt(grantee, `${sid}Key`);
+    this.encryptionKey?.grantEncryptDecrypt(grantee, `${sid}Key`, { viaService: "s3" });
   }
 }

@@ -86,20 +86,20 @@ export class Table extends Construct {
   /** Read items (get, batch get, query, scan, condition checks) and describe the table. */
   grantReadData(grantee: IGrantee, sid: string): void {
     grantee.addToPolicy({ sid, actions: READ_ACTIONS, resources: this.dataResources() });
-    this.encryptionKey.grantDecrypt(grantee, `${sid}Key`);
+    this.encryptionKey.grantDecrypt(grantee, `${sid}Key`, { viaService: "dynamodb" });
   }
 
   /** Put, update and delete items, without any read action. */
   grantWriteData(grantee: IGrantee, sid: string): void {
     grantee.addToPolicy({ sid, actions: WRITE_ACTIONS, resources: this.dataResources() });
     // Writes need the table key's data key too: DynamoDB encrypts each item under it.
-    this.encryptionKey.grantEncryptDecrypt(grantee, `${sid}Key`);
+    this.encryptionKey.grantEncryptDecrypt(grantee, `${sid}Key`, { viaService: "dynamodb" });
   }
 
   /** `grantReadData` and `grantWriteData` in one statement. */
   grantReadWriteData(grantee: IGrantee, sid: string): void {
     grantee.addToPolicy({ sid, actions: [...READ_ACTIONS, ...WRITE_ACTIONS], resources: this.dataResources() });
-    this.encryptionKey.grantEncryptDecrypt(grantee, `${sid}Key`);
+    this.encryptionKey.grantEncryptDecrypt(grantee, `${sid}Key`, { viaService: "dynamodb" });
   }
 
   /**
@@ -114,7 +114,7 @@ export class Table extends Construct {
     // ListStreams supports no resource-level permission (the Service Authorization Reference lists no
     // resource type for it), so IAM needs `*`. It returns stream ARNs and table names only, no data.
     grantee.addToPolicy({ sid: `${sid}List`, actions: ["dynamodb:ListStreams"], resources: ["*"] });
-    this.encryptionKey.grantDecrypt(grantee, `${sid}Key`);
+    this.encryptionKey.grantDecrypt(grantee, `${sid}Key`, { viaService: "dynamodb" });
   }
 
   /**

@@ -16,6 +16,15 @@ export interface EncryptionKeyProps {
   readonly deletionWindowDays?: number;
 }
 
+export interface KeyGrantOptions {
+  /**
+   * The service the grantee uses the key through (`dynamodb`, `s3`, `secretsmanager`):
+   * adds a `kms:ViaService` condition so the permission works only inside that service's calls.
+   * @default - direct use of the key is allowed
+   */
+  readonly viaService?: string;
+}
+
 /** Actions a service needs to use a key for envelope encryption. */
 const ENVELOPE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
 
@@ -96,11 +105,24 @@ export class EncryptionKey extends Construct {
     });
   }
 
-  grantEncryptDecrypt(grantee: IGrantee, sid: string): void {
-    grantee.addToPolicy({ sid, actions: ENVELOPE_ACTIONS, resources: [this.keyArn] });
+  /** Encrypt and decrypt with the key; pass `viaService` when the key is only ever used through one service. */
+  grantEncryptDecrypt(grantee: IGrantee, sid: string, options: KeyGrantOptions = {}): void {
+    grantee.addToPolicy({ sid, actions: ENVELOPE_ACTIONS, resources: [this.keyArn], conditions: this.viaService(options) });
   }
 
-  grantDecrypt(grantee: IGrantee, sid: string): void {
-    grantee.addToPolicy({ sid, actions: ["kms:Decrypt", "kms:DescribeKey"], resources: [this.keyArn] });
+  /** Decrypt with the key; pass `viaService` when the key is only ever used through one service. */
+  grantDecrypt(grantee: IGrantee, sid: string, options: KeyGrantOptions = {}): void {
+    grantee.addToPolicy({
+      sid,
+      actions: ["kms:Decrypt", "kms:DescribeKey"],
+      resources: [this.keyArn],
+      conditions: this.viaService(options),
+    });
+  }
+
+  private viaService(options: KeyGrantOptions) {
+    if (!options.viaService) return undefined;
+    const region = PlatformContext.of(this).region;
+    return [{ test: "StringEquals", variable: "kms:ViaService", values: [`${options.viaService}.${region}.amazonaws.com`] }];
   }
 }
