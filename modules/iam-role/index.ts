@@ -32,7 +32,7 @@ export class ServiceRole extends Construct implements IGrantee {
   readonly roleName: string;
   /** Attachments of `managedPolicyArns`; depend on them when a service checks the role's permissions at create time. */
   readonly managedPolicyAttachments: readonly IamRolePolicyAttachment[];
-  private readonly policies = new Map<string, PolicyDocument>();
+  private readonly policies = new Map<string, IamRolePolicy>();
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
@@ -65,6 +65,11 @@ export class ServiceRole extends Construct implements IGrantee {
     );
   }
 
+  /** The inline policies granted so far, one per grant; depend on them to wait until the role may act. */
+  get inlinePolicies(): IamRolePolicy[] {
+    return [...this.policies.values()];
+  }
+
   /**
    * Adds a statement. Statements are grouped into one inline policy per
    * grant `sid`, named after it, so `terraform plan` shows which grant changed.
@@ -74,11 +79,11 @@ export class ServiceRole extends Construct implements IGrantee {
       throw new Error(`${this.node.path}: the role already has a grant named "${statement.sid}"`);
     }
     const document = new PolicyDocument(this, `grant-${statement.sid}`, { statements: [statement] });
-    new IamRolePolicy(this, `policy-${statement.sid}`, {
+    const policy = new IamRolePolicy(this, `policy-${statement.sid}`, {
       name: statement.sid,
       role: this.role.id,
       policy: document.json,
     });
-    this.policies.set(statement.sid, document);
+    this.policies.set(statement.sid, policy);
   }
 }
