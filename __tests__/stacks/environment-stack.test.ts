@@ -1,0 +1,168 @@
+import { describe, expect, it } from "vitest";
+import { Testing } from "cdktf";
+import { loadEnvironments, type EnvironmentConfig } from "../../config";
+import { EnvironmentStack } from "../../stacks/environment-stack";
+
+type Block = Record<string, unknown>;
+type StackJson = {
+  resource: Record<string, Record<string, Block>>;
+  data?: Record<string, Record<string, Block>>;
+  variable?: Record<string, Block>;
+};
+
+const environments = loadEnvironments({});
+const synthesized = new Map<string, StackJson>();
+
+/** Each environment synthesized once per test file; the stacks are immutable once built. */
+function stackJson(config: EnvironmentConfig): StackJson {
+  let json = synthesized.get(config.name);
+  if (!json) {
+    json = JSON.parse(Testing.synth(new EnvironmentStack(Testing.app(), config.name, config))) as StackJson;
+    synthesized.set(config.name, json);
+  }
+  return json;
+}
+
+function resources(json: StackJson, type: string): [string, Block][] {
+  return Object.entries(json.resource[type] ?? {});
+}
+
+/** Replaces content hashes (asset paths, zip digests) so a snapshot shows structure, not bytes. */
+function normaliseHashes(text: string): string {
+  return text
+    .replace(/\b[0-9a-f]{64}\b/g, "<sha256-hex>")
+    .replace(/[A-Za-z0-9+/]{43}=/g, "<sha256-base64>")
+    .replace(/assets\/[^"/]+\/[0-9A-F]{32}/g, "assets/<asset>/<hash>");
+}
+
+const securityGroupIdOf = (json: StackJson, logicalIdPrefix: string): string => {
+  const found = resources(json, "aws_security_group").find(([id]) => id.startsWith(logicalIdPrefix));
+  if (!found) throw new Error(`no security group ${logicalIdPrefix}*`);
+  return `\${aws_security_group.${found[0]}.id}`;
+};
+
+describe.each(environments.map((config) => [config.name, config] as const))("%s environment stack", (_name, config) => {
+  it("matches its snapshot (content hashes normalised)", () => {
+    expect(normaliseHashes(JSON.stringify(stackJson(config), null, 2))).toMatchSnapshot();
+  });
+
+  it("keeps the logical ids of its stateful resources, so a refactor cannot replace them", () => {
+    const json = stackJson(config);
+    const ids = (type: string) => resources(json, type).map(([id]) => id).sort();
+    expect({
+      vpc: ids("aws_vpc"),
+      tables: ids("aws_dynamodb_table"),
+      database: ids("aws_rds_cluster"),
+      repository: ids("aws_ecr_repository"),
+      keys: ids("aws_kms_key"),
+      buckets: ids("aws_s3_bucket"),
+    }).toEqual({
+      vpc: ["network_vpc_4E8F0223"],
+      tables: [
+        "tables_login-attempts_table_8FE2264B",
+        "tables_notifications-sent_table_E1EE0FB9",
+        "tables_task-events_table_4F12AEB0",
+        "tables_users_table_41202D49",
+      ],
+      database: ["database_cluster_FAF2FB92"],
+      repository: ["tasks-api-repository_91F90C76"],
+      keys: [
+        "cluster_ebs-key_A367282B",
+        "database_key_CA7EEF20",
+        "logs-key_44F95A88",
+        "tables_task-events_key_EE5FBF22",
+        "tables_users_key_ACFB9708",
+        "tasks-api-repository_key_97FC6771",
+      ],
+      buckets: ["load-balancer_access-logs_bucket_728549EA"],
+    });
+  });
+
+  it("looks nothing up in AWS at plan time: the only data source is the local policy document", () => {
+    expect(Object.keys(stackJson(config).data ?? {})).toEqual(["aws_iam_policy_document"]);
+  });
+
+  it("keeps every log group retained and KMS-encrypted for the environment's retention", () => {
+    const groups = resources(stackJson(config), "aws_cloudwatch_log_group");
+    expect(groups.length).toBeGreaterThanOrEqual(3);
+    for (const [, group] of groups) {
+      expect(group.retention_in_days).toBe(config.logRetentionDays);
+      expect(group.kms_key_id).toMatch(/^\$\{aws_kms_key\./);
+    }
+  });
+
+  it("encrypts every bucket and blocks its public access", () => {
+    const json = stackJson(config);
+    const bucketIds = resources(json, "aws_s3_bucket").map(([id]) => `\${aws_s3_bucket.${id}.id}`);
+    const encrypted = resources(json, "aws_s3_bucket_server_side_encryption_configuration").map(([, r]) => r.bucket);
+    const blocked = resources(json, "aws_s3_bucket_public_access_block")
+      .filter(([, r]) => r.block_public_acls && r.block_public_policy && r.ignore_public_acls && r.restrict_public_buckets)
+      .map(([, r]) => r.bucket);
+    expect(encrypted.sort()).toEqual(bucketIds.sort());
+    expect(blocked.sort()).toEqual(bucketIds.sort());
+  });
+
+  it("rotates every KMS key", () => {
+    for (const [, key] of resources(stackJson(config), "aws_kms_key")) expect(key.enable_key_rotation).toBe(true);
+  });
+
+  it("keeps the load balancer internal and admits the service only from it, and the database only from the service", () => {
+    const json = stackJson(config);
+    expect(resources(json, "aws_lb").map(([, lb]) => lb.internal)).toEqual([true]);
+    const albGroup = securityGroupIdOf(json, "load-balancer_");
+    const serviceGroup = securityGroupIdOf(json, "tasks-api_");
+    const databaseGroup = securityGroupIdOf(json, "database_");
+    const ingress = resources(json, "aws_vpc_security_group_ingress_rule").map(([, rule]) => rule);
+    const sourcesOf = (group: string) =>
+      ingress.filter((rule) => rule.security_group_id === group).map((rule) => rule.referenced_security_group_id ?? rule.cidr_ipv4);
+    expect(sourcesOf(serviceGroup)).toEqual([albGroup]);
+    expect(sourcesOf(databaseGroup)).toEqual([serviceGroup]);
+    // Nothing may enter from an address range: every ingress names a peer security group.
+    expect(ingress.filter((rule) => rule.cidr_ipv4 !== undefined || rule.cidr_ipv6 !== undefined)).toEqual([]);
+  });
+
+  it("keeps the database private, encrypted, TLS-only and its password out of Terraform", () => {
+    const json = stackJson(config);
+    const [[, cluster]] = resources(json, "aws_rds_cluster") as [[string, Block]];
+    expect(cluster).toMatchObject({
+      storage_encrypted: true,
+      manage_master_user_password: true,
+      iam_database_authentication_enabled: true,
+      deletion_protection: config.deletionProtection,
+      backup_retention_period: config.database.backupRetentionDays,
+    });
+    expect(JSON.stringify(json)).not.toMatch(/"master_password"/);
+    for (const [, instance] of resources(json, "aws_rds_cluster_instance")) expect(instance.publicly_accessible).toBe(false);
+    expect(resources(json, "aws_rds_cluster_instance")).toHaveLength(config.database.instances);
+  });
+
+  it("takes NAT gateways and deletion protection from the configuration", () => {
+    const json = stackJson(config);
+    const expectedNat = config.network.natGateways === "per-az" ? config.availabilityZones.length : 1;
+    expect(resources(json, "aws_nat_gateway")).toHaveLength(expectedNat);
+    for (const [, table] of resources(json, "aws_dynamodb_table")) {
+      expect(table.deletion_protection_enabled).toBe(config.deletionProtection);
+    }
+    expect(resources(json, "aws_lb")[0]![1].enable_deletion_protection).toBe(config.deletionProtection);
+  });
+
+  it("requires the deploy pipeline to name the image by digest", () => {
+    const variable = stackJson(config).variable?.tasks_api_image_digest;
+    expect(variable).toBeDefined();
+    expect(variable).not.toHaveProperty("default");
+    const container = JSON.parse(
+      String(resources(stackJson(config), "aws_ecs_task_definition")[0]![1].container_definitions),
+    ) as { image: string }[];
+    expect(container[0]!.image).toMatch(/@\$\{var\.tasks_api_image_digest\}$/);
+  });
+});
+
+describe("environment differences", () => {
+  it("sizes prod above dev", () => {
+    const [dev, , prod] = environments as [EnvironmentConfig, EnvironmentConfig, EnvironmentConfig];
+    const natCount = (config: EnvironmentConfig) => resources(stackJson(config), "aws_nat_gateway").length;
+    expect(natCount(prod)).toBeGreaterThan(natCount(dev));
+    expect(prod.database.maxCapacityAcu).toBeGreaterThan(dev.database.maxCapacityAcu);
+    expect(prod.logRetentionDays).toBeGreaterThan(dev.logRetentionDays);
+  });
+});
