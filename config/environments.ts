@@ -29,6 +29,11 @@ export const environments: readonly EnvironmentInput[] = [
     deletionProtection: false,
     logRetentionDays: 7,
     alarmEmails: ["taskboard-dev-alarms@example.com"],
+    billingAlarmUsd: 150,
+    edge: { waf: { enabled: false, rateLimitPer5Minutes: 2000 }, priceClass: "PriceClass_100" },
+    api: { throttlingBurstLimit: 50, throttlingRateLimit: 25, corsAllowedOrigins: [] },
+    mailFrom: "taskboard-dev@example.com",
+    auditLogExpiryDays: 90,
   },
   {
     name: "staging",
@@ -50,6 +55,15 @@ export const environments: readonly EnvironmentInput[] = [
     deletionProtection: true,
     logRetentionDays: 30,
     alarmEmails: ["taskboard-staging-alarms@example.com"],
+    billingAlarmUsd: 400,
+    edge: {
+      domain: { name: "staging.board.example.com", hostedZoneId: "Z0STAGINGZONE00000001" },
+      waf: { enabled: true, rateLimitPer5Minutes: 2000 },
+      priceClass: "PriceClass_200",
+    },
+    api: { throttlingBurstLimit: 100, throttlingRateLimit: 50, corsAllowedOrigins: [] },
+    mailFrom: "no-reply@staging.board.example.com",
+    auditLogExpiryDays: 365,
   },
   {
     name: "prod",
@@ -71,5 +85,14 @@ export const environments: readonly EnvironmentInput[] = [
     deletionProtection: true,
     logRetentionDays: 365,
     alarmEmails: ["taskboard-oncall@example.com"],
+    billingAlarmUsd: 2500,
+    edge: {
+      domain: { name: "board.example.com", hostedZoneId: "Z0PRODUCTIONZONE00001" },
+      waf: { enabled: true, rateLimitPer5Minutes: 2000 },
+      priceClass: "PriceClass_200",
+    },
+    api: { throttlingBurstLimit: 500, throttlingRateLimit: 200, corsAllowedOrigins: [] },
+    mailFrom: "no-reply@board.example.com",
+    auditLogExpiryDays: 2555,
   },
 ];

@@ -99,6 +99,52 @@ export const computeSchema = z
     path: ["maxTasks"],
   });
 
+const hostname = z
+  .string()
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    "must be a lower-case DNS name such as \"board.example.com\"",
+  );
+
+export const domainSchema = z.strictObject({
+  /** The site's DNS name; the certificate also covers `*.<name>`. */
+  name: hostname,
+  /** The Route53 hosted zone that holds `name`, from the account's DNS setup (a lookup would need AWS at plan time). */
+  hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route53 hosted zone id such as \"Z0123456789ABCDEFGHIJ\""),
+});
+
+export const edgeSchema = z.strictObject({
+  /** A custom domain with an ACM certificate; without it the CloudFront domain (and its TLS floor) is used. */
+  domain: domainSchema.optional(),
+  /** AWS WAF on the distribution: managed rule groups plus a per-IP rate rule. */
+  waf: z.strictObject({
+    enabled: z.boolean(),
+    rateLimitPer5Minutes: z
+      .number()
+      .int("must be a whole number")
+      .min(100, "must be at least 100 (AWS WAF's minimum for rate-based rules)")
+      .max(2_000_000_000, "must be at most 2,000,000,000"),
+  }),
+  /** CloudFront price class: which edge locations serve the site. */
+  priceClass: z.enum(["PriceClass_100", "PriceClass_200", "PriceClass_All"], "must be PriceClass_100, PriceClass_200 or PriceClass_All"),
+});
+
+export const apiSchema = z
+  .strictObject({
+    throttlingBurstLimit: positiveInt("throttlingBurstLimit"),
+    throttlingRateLimit: z.number().positive("must be above 0 requests per second"),
+    /** Origins allowed by CORS. Empty: none, since the site calls the API same-origin through CloudFront. */
+    corsAllowedOrigins: z.array(
+      z
+        .string()
+        .regex(/^https:\/\/[a-z0-9.-]+(:\d+)?$/, "must be an exact https:// origin without a path, e.g. \"https://admin.example.com\" (no wildcards)"),
+    ),
+  })
+  .refine((api) => api.throttlingBurstLimit >= api.throttlingRateLimit, {
+    message: "throttlingBurstLimit must be at least throttlingRateLimit",
+    path: ["throttlingBurstLimit"],
+  });
+
 export const environmentSchema = z
   .strictObject({
     name: z.enum(ENVIRONMENT_NAMES, `must be one of ${ENVIRONMENT_NAMES.join(", ")}`),
@@ -118,8 +164,24 @@ export const environmentSchema = z
     deletionProtection: z.boolean(),
     logRetentionDays: retentionDays,
     alarmEmails: z.array(email).min(1, "must list at least one address that receives alarms"),
+    /** Estimated monthly charges (USD) above which the billing alarm fires. */
+    billingAlarmUsd: z.number().positive("must be a positive amount in USD"),
+    edge: edgeSchema,
+    api: apiSchema,
+    /** Sender of notification emails; must be on `edge.domain` when a domain is set. */
+    mailFrom: email,
+    /** Days CloudTrail logs are kept in the audit bucket. */
+    auditLogExpiryDays: z.number().int().min(90, "must be at least 90 days (audit evidence)").max(3650, "must be at most 3650 days"),
   })
   .superRefine((env, ctx) => {
+    const domain = env.edge.domain?.name;
+    if (domain && !env.mailFrom.endsWith(`@${domain}`)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["mailFrom"],
+        message: `must be an address at the site's domain, e.g. "no-reply@${domain}", so SES can send from the verified domain`,
+      });
+    }
     env.availabilityZones.forEach((zone, index) => {
       if (!new RegExp(`^${env.region}[a-z]$`).test(zone)) {
         ctx.addIssue({
@@ -136,6 +198,8 @@ export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type NetworkConfig = EnvironmentConfig["network"];
 export type DatabaseConfig = EnvironmentConfig["database"];
 export type ComputeConfig = EnvironmentConfig["compute"];
+export type EdgeConfig = EnvironmentConfig["edge"];
+export type ApiConfig = EnvironmentConfig["api"];
 
 function isIpv4Cidr(value: string): boolean {
   const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);

@@ -146,6 +146,55 @@ describe("environment configuration", () => {
     expect(problemsOf({ ...dev, accountId: "x", logRetentionDays: 2 })).toHaveLength(2);
   });
 
+  it("keeps dev cheap and prod hardened at the edge: WAF and a custom domain only where it pays", () => {
+    const [devEnv, , prodEnv] = loadEnvironments({});
+    expect(devEnv!.edge.waf.enabled).toBe(false);
+    expect(devEnv!.edge.domain).toBeUndefined();
+    expect(prodEnv!.edge.waf.enabled).toBe(true);
+    expect(prodEnv!.edge.domain?.name).toBe("board.example.com");
+    expect(prodEnv!.api.corsAllowedOrigins).toEqual([]);
+  });
+
+  it("throws when a CORS origin is a wildcard", () => {
+    expect(problemsOf({ ...dev, api: { ...dev.api, corsAllowedOrigins: ["https://*.example.com"] } })[0]).toMatch(
+      /^env\.api\.corsAllowedOrigins\.0 = "https:\/\/\*\.example\.com": must be an exact https:\/\/ origin without a path/,
+    );
+  });
+
+  it("throws when a CORS origin is plain http or carries a path", () => {
+    expect(problemsOf({ ...dev, api: { ...dev.api, corsAllowedOrigins: ["http://example.com", "https://example.com/app"] } })).toHaveLength(2);
+  });
+
+  it("throws when the API burst limit is below its rate", () => {
+    expect(problemsOf({ ...dev, api: { ...dev.api, throttlingBurstLimit: 5, throttlingRateLimit: 10 } })[0]).toMatch(
+      /^env\.api\.throttlingBurstLimit = 5: throttlingBurstLimit must be at least throttlingRateLimit/,
+    );
+  });
+
+  it("throws when the WAF rate limit is below AWS's minimum", () => {
+    expect(problemsOf({ ...dev, edge: { ...dev.edge, waf: { enabled: true, rateLimitPer5Minutes: 50 } } })[0]).toMatch(
+      /^env\.edge\.waf\.rateLimitPer5Minutes = 50: must be at least 100/,
+    );
+  });
+
+  it("throws when a domain or hosted zone id is malformed", () => {
+    const problems = problemsOf({ ...dev, edge: { ...dev.edge, domain: { name: "Board.Example", hostedZoneId: "zone" } } });
+    expect(problems.map((p) => p.split(" ")[0])).toEqual(
+      expect.arrayContaining(["env.edge.domain.name", "env.edge.domain.hostedZoneId"]),
+    );
+  });
+
+  it("throws when the sender is not at the site's domain", () => {
+    const withDomain = { ...dev, edge: { ...dev.edge, domain: { name: "board.example.com", hostedZoneId: "Z0123" } } };
+    expect(problemsOf({ ...withDomain, mailFrom: "no-reply@other.example.com" })).toEqual([
+      'env.mailFrom = "no-reply@other.example.com": must be an address at the site\'s domain, e.g. "no-reply@board.example.com", so SES can send from the verified domain',
+    ]);
+  });
+
+  it("throws when audit logs would be kept under 90 days", () => {
+    expect(problemsOf({ ...dev, auditLogExpiryDays: 30 })[0]).toMatch(/^env\.auditLogExpiryDays = 30: must be at least 90 days/);
+  });
+
   it("throws when two environments share a name", () => {
     expect(() => parseEnvironments([dev, dev])).toThrow(
       /environments\[1\]\.name: "dev" is already used by environments\[0\]\. Fix: give each environment its own name\./,
