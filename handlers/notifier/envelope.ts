@@ -9,8 +9,8 @@
  */
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { z } from "zod";
-import { NOTIFYING_EVENT_TYPES, TASK_EVENT_DETAIL_TYPE, TASK_EVENT_SOURCE, taskEventSchema, type TaskEvent } from "../../contracts/events";
-import { TASK_EVENTS_TABLE, TASK_EVENT_AT_SEPARATOR } from "../../contracts/tables";
+import { NOTIFYING_EVENT_TYPES, TASK_EVENT_DETAIL_TYPE, TASK_EVENT_SOURCE, type TaskEvent } from "../../contracts/events";
+import { parseTaskEventItem } from "../../contracts/task-event-item";
 
 /** What one delivered event amounts to. Only `task-event` leads to email; the others are logged and dropped. */
 export type ParsedDelivery =
@@ -73,13 +73,6 @@ function describe(error: z.ZodError): string {
     .join("; ");
 }
 
-/** Reads a `task-events` item (already unmarshalled) as a `TaskEvent`: the sort key `at` becomes the event's time. */
-export function taskEventFromItem(item: Readonly<Record<string, unknown>>): z.ZodSafeParseResult<TaskEvent> {
-  const sortKey = item[TASK_EVENTS_TABLE.sortKey.name];
-  const at = typeof sortKey === "string" ? sortKey.split(TASK_EVENT_AT_SEPARATOR)[0] : sortKey;
-  return taskEventSchema.safeParse({ ...item, at });
-}
-
 /** Validates an EventBridge event down to the task event inside its stream record. */
 export function parseTaskEventEnvelope(input: unknown): ParsedDelivery {
   const envelope = eventBridgeEventSchema.safeParse(input);
@@ -102,7 +95,7 @@ export function parseTaskEventEnvelope(input: unknown): ParsedDelivery {
   } catch (error) {
     return { kind: "invalid", reason: `NewImage does not unmarshall: ${error instanceof Error ? error.message : String(error)}` };
   }
-  const parsed = taskEventFromItem(item);
+  const parsed = parseTaskEventItem(item);
   if (!parsed.success) return { kind: "invalid", reason: `NewImage is not a TaskEvent: ${describe(parsed.error)}` };
   if (!notifying.has(parsed.data.type)) {
     return { kind: "ignored", reason: `event type ${parsed.data.type} sends no email`, eventId: parsed.data.eventId };

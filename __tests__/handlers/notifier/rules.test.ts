@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR, TASK_EVENT_TYPES, type TaskEvent } from "../../../contracts/events";
 import { composeEmail, escapeHtml, taskLink } from "../../../handlers/notifier/compose";
 import { loadNotifierConfig } from "../../../handlers/notifier/config";
-import { parseTaskEventEnvelope, taskEventFromItem } from "../../../handlers/notifier/envelope";
+import { parseTaskEventEnvelope } from "../../../handlers/notifier/envelope";
+import { parseTaskEventItem } from "../../../contracts/task-event-item";
 import { leaseMsFor } from "../../../handlers/notifier/handler";
 import { sendEmailInput, sesTagValue } from "../../../handlers/notifier/mailer";
 import { chooseRecipients } from "../../../handlers/notifier/recipients";
@@ -100,7 +101,7 @@ describe("the SES request", () => {
 describe("event parsing", () => {
   it("turns the sort key `at` back into the event time", () => {
     const event = taskEvent("task.assigned");
-    const parsed = taskEventFromItem({ ...event, at: `${event.at}#${event.eventId}` });
+    const parsed = parseTaskEventItem({ ...event, at: `${event.at}#${event.eventId}` });
     expect(parsed.success && parsed.data).toEqual(event);
   });
 

@@ -7,7 +7,8 @@ import { authorizeUpdate } from "../../../handlers/tasks-api/core/authorization"
 import { decodeCursor, encodeCursor } from "../../../handlers/tasks-api/core/cursor";
 import { eventsForCreate, eventsForDelete, eventsForUpdate } from "../../../handlers/tasks-api/core/task-events";
 import { changedFields } from "../../../handlers/tasks-api/core/tasks";
-import { fromTaskEventItem, toTaskEventItem } from "../../../handlers/tasks-api/events/task-event-log";
+import { fromTaskEventItem } from "../../../handlers/tasks-api/events/task-event-log";
+import { toTaskEventItem } from "../../../contracts/task-event-item";
 import { readJsonBody } from "../../../handlers/tasks-api/http/json-body";
 import { createUuidV7Generator, isUuid } from "../../../handlers/tasks-api/ids";
 

@@ -1,8 +1,9 @@
 import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import type { Page } from "../../../contracts/api";
-import { taskEventSchema, type TaskEvent } from "../../../contracts/events";
-import { TASK_EVENTS_TABLE, TASK_EVENT_AT_SEPARATOR, taskEventAt } from "../../../contracts/tables";
+import type { TaskEvent } from "../../../contracts/events";
+import { TASK_EVENTS_TABLE } from "../../../contracts/tables";
+import { parseTaskEventItem, toTaskEventItem } from "../../../contracts/task-event-item";
 import { ApiError } from "../../lib/errors";
 
 /** The task activity log: where the outbox relay appends and `GET /api/tasks/{id}/events` reads. */
@@ -16,17 +17,11 @@ export interface TaskEventLog {
 const PARTITION_KEY = TASK_EVENTS_TABLE.partitionKey.name;
 const SORT_KEY = TASK_EVENTS_TABLE.sortKey.name;
 
-/** A `task-events` item: the event's fields, with `at` replaced by the sort key `<at>#<eventId>`. */
-export type TaskEventItem = Omit<TaskEvent, "at"> & { readonly at: string };
-
-export function toTaskEventItem(event: TaskEvent): TaskEventItem {
-  return { ...event, [SORT_KEY]: taskEventAt(new Date(event.at), event.eventId) };
-}
-
+/** Reads an item of this log; an item off the contract is a bug in a writer, not bad input. */
 export function fromTaskEventItem(item: Record<string, unknown>): TaskEvent {
-  const sortKey = item[SORT_KEY];
-  const at = typeof sortKey === "string" ? sortKey.split(TASK_EVENT_AT_SEPARATOR)[0] : sortKey;
-  return taskEventSchema.parse({ ...item, at });
+  const parsed = parseTaskEventItem(item);
+  if (!parsed.success) throw parsed.error;
+  return parsed.data;
 }
 
 const eventsCursorSchema = z.strictObject({ at: z.string().min(1).max(200) });
