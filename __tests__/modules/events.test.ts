@@ -147,14 +147,20 @@ describe("TaskEventBus", () => {
       }),
     );
     expect(resourceAt(out, "aws_kms_key", "bus/bus-key/key")).toMatchObject({ enable_key_rotation: true });
-    const eventBridge = out.policyStatements("bus/bus-key/policy").find((s) => s.sid === "AllowEventBridgeBus");
-    expect(eventBridge).toMatchObject({
+    const statements = out.policyStatements("bus/bus-key/policy");
+    expect(statements.find((s) => s.sid === "AllowEventBridgeBus")).toMatchObject({
       principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+      actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
       resources: ["*"],
       condition: [
-        { test: "StringEqualsIfExists", variable: "kms:EncryptionContext:aws:events:event-bus:arn", values: [BUS_ARN] },
-        { test: "StringEqualsIfExists", variable: "aws:SourceAccount", values: [TEST_ACCOUNT] },
+        { test: "StringEquals", variable: "kms:EncryptionContext:aws:events:event-bus:arn", values: [BUS_ARN] },
+        { test: "StringEquals", variable: "aws:SourceAccount", values: [TEST_ACCOUNT] },
       ],
+    });
+    // DescribeKey carries no encryption context, so it stands alone and grants nothing else.
+    expect(statements.find((s) => s.sid === "AllowEventBridgeDescribeKey")).toMatchObject({
+      actions: ["kms:DescribeKey"],
+      condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [TEST_ACCOUNT] }],
     });
   });
 

@@ -169,14 +169,25 @@ export class TaskEventBus extends Construct {
       purpose: `${purpose}-bus`,
       description: `${this.busName} event bus encryption`,
     });
-    // EventBridge encrypts every event under the bus's ARN as encryption context. The
-    // `IfExists` forms let DescribeKey through (it carries no context, and EventBridge calls
-    // it to check the key when the bus is created) while every data-key request must name this bus.
-    // Archive and replay calls carry no aws:SourceArn, so the bus is pinned by context, not by source.
-    this.busKey.allowService("events.amazonaws.com", "EventBridgeBus", [
-      { test: "StringEqualsIfExists", variable: "kms:EncryptionContext:aws:events:event-bus:arn", values: [busArn] },
-      { test: "StringEqualsIfExists", variable: "aws:SourceAccount", values: [platform.accountId] },
-    ]);
+    // EventBridge encrypts every event under the bus's ARN as encryption context, so every
+    // data-key request must name this bus. Archive and replay calls carry no aws:SourceArn,
+    // so the bus is pinned by context, not by source. DescribeKey (called to check the key when
+    // the bus is created) carries no context, so it has a statement of its own.
+    this.busKey.allowService(
+      "events.amazonaws.com",
+      "EventBridgeBus",
+      [
+        { test: "StringEquals", variable: "kms:EncryptionContext:aws:events:event-bus:arn", values: [busArn] },
+        { test: "StringEquals", variable: "aws:SourceAccount", values: [platform.accountId] },
+      ],
+      { actions: ["kms:Decrypt", "kms:GenerateDataKey*"] },
+    );
+    this.busKey.allowService(
+      "events.amazonaws.com",
+      "EventBridgeDescribeKey",
+      [{ test: "StringEquals", variable: "aws:SourceAccount", values: [platform.accountId] }],
+      { actions: ["kms:DescribeKey"] },
+    );
 
     this.bus = new CloudwatchEventBus(this, "bus", {
       name: this.busName,

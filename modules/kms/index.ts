@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformStack } from "cdktf";
+import { TerraformStack, type TerraformProvider } from "cdktf";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { PlatformContext } from "../core/context";
@@ -14,6 +14,19 @@ export interface EncryptionKeyProps {
    * @default 30 (the maximum)
    */
   readonly deletionWindowDays?: number;
+  /**
+   * The provider (region) the key lives in; a key must be in the region of what it encrypts.
+   * @default - the stack's default provider
+   */
+  readonly provider?: TerraformProvider;
+}
+
+export interface AllowServiceOptions {
+  /**
+   * The KMS actions the service may use; grant only what it calls.
+   * @default - envelope encryption: Encrypt, Decrypt, ReEncrypt*, GenerateDataKey*, DescribeKey
+   */
+  readonly actions?: readonly string[];
 }
 
 export interface KeyGrantOptions {
@@ -87,18 +100,24 @@ export class EncryptionKey extends Construct {
       rotationPeriodInDays: 365,
       deletionWindowInDays: deletionWindowDays,
       policy: this.policy.json,
+      provider: props.provider,
     });
     this.aliasName = `alias/${platform.name(props.purpose, { maxLength: 250 })}`;
-    new KmsAlias(this, "alias", { name: this.aliasName, targetKeyId: this.key.keyId });
+    new KmsAlias(this, "alias", { name: this.aliasName, targetKeyId: this.key.keyId, provider: props.provider });
     this.keyArn = this.key.arn;
     this.keyId = this.key.keyId;
   }
 
-  /** Lets an AWS service principal use the key for envelope encryption, under the given conditions. */
-  allowService(servicePrincipal: string, sid: string, conditions: readonly PolicyCondition[] = []): void {
+  /** Lets an AWS service principal use the key (for envelope encryption unless `actions` says otherwise), under the given conditions. */
+  allowService(
+    servicePrincipal: string,
+    sid: string,
+    conditions: readonly PolicyCondition[] = [],
+    options: AllowServiceOptions = {},
+  ): void {
     this.policy.addStatements({
       sid: `Allow${sid}`,
-      actions: ENVELOPE_ACTIONS,
+      actions: options.actions ?? ENVELOPE_ACTIONS,
       resources: ["*"],
       principals: [{ type: "Service", identifiers: [servicePrincipal] }],
       conditions,
