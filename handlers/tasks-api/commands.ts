@@ -1,12 +1,15 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
 import { createProductionAuthenticate } from "./authenticate";
-import { readDatabaseConfig, readServiceConfig } from "./config";
+import { ConfigError, readDatabaseConfig, readServiceConfig, type ServiceConfig } from "./config";
+import type { Queryable } from "./db/database";
 import { openDatabase } from "./db/open";
-import { createDynamoTaskEventLog } from "./events/task-event-log";
+import { createDynamoTaskEventLog, type TaskEventLog } from "./events/task-event-log";
 import { createApp, type Authenticate } from "./http/app";
 import { createJsonLogger, type Logger } from "./log";
 import { migrate, pendingMigrations } from "./migrate";
+import { DEFAULT_REMINDER_TIME_ZONE, isTimeZone, sendReminders, type ReminderOutcome } from "./reminder";
 import { startService, type RunningService } from "./service";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -30,6 +33,33 @@ export async function runMigrate(env: Env, log: Logger = createJsonLogger()): Pr
   }
 }
 
+/** Throws, naming the fix, when the database lacks a migration this code needs. */
+async function requireMigrated(db: Queryable, alternative = ""): Promise<void> {
+  const pending = await pendingMigrations(db);
+  if (pending.length > 0) {
+    throw new Error(
+      `the database lacks migration(s) ${pending.map((m) => `${m.version} ${m.name}`).join(", ")}: ` +
+        `run \`node main.mjs migrate\` first${alternative}`,
+    );
+  }
+}
+
+/** The DynamoDB task-events log the configuration names; `close` releases its client's sockets. */
+function openTaskEventLog(config: ServiceConfig, env: Env): { eventLog: TaskEventLog; close: () => void } {
+  const dynamo = new DynamoDBClient({
+    region: config.awsRegion,
+    ...(config.dynamodbEndpoint === undefined
+      ? {}
+      : {
+          endpoint: config.dynamodbEndpoint,
+          // A local endpoint accepts any key; do not make developers export fake AWS credentials.
+          ...(env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: "local", secretAccessKey: "local" } }),
+        }),
+  });
+  const eventLog = createDynamoTaskEventLog({ client: DynamoDBDocumentClient.from(dynamo), tableName: config.taskEventsTableName });
+  return { eventLog, close: () => dynamo.destroy() };
+}
+
 /**
  * `serve`: the HTTP service. Refuses to start on a database that lacks a
  * migration this code needs (run `migrate` first, or set MIGRATE_ON_START).
@@ -43,33 +73,14 @@ export async function runServe(env: Env, overrides: ServeOverrides = {}): Promis
       const outcome = await migrate(db);
       log.info("migrate.done", { applied: outcome.applied, schemaVersion: outcome.schemaVersion });
     } else {
-      const pending = await pendingMigrations(db);
-      if (pending.length > 0) {
-        throw new Error(
-          `the database lacks migration(s) ${pending.map((m) => `${m.version} ${m.name}`).join(", ")}: ` +
-            "run `node main.mjs migrate` first (or set MIGRATE_ON_START=true)",
-        );
-      }
+      await requireMigrated(db, " (or set MIGRATE_ON_START=true)");
     }
   } catch (error) {
     await db.close();
     throw error;
   }
 
-  const dynamo = new DynamoDBClient({
-    region: config.awsRegion,
-    ...(config.dynamodbEndpoint === undefined
-      ? {}
-      : {
-          endpoint: config.dynamodbEndpoint,
-          // A local endpoint accepts any key; do not make developers export fake AWS credentials.
-          ...(env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: "local", secretAccessKey: "local" } }),
-        }),
-  });
-  const eventLog = createDynamoTaskEventLog({
-    client: DynamoDBDocumentClient.from(dynamo),
-    tableName: config.taskEventsTableName,
-  });
+  const { eventLog, close: closeEventLog } = openTaskEventLog(config, env);
   const api = createApp({
     db,
     eventLog,
@@ -83,9 +94,53 @@ export async function runServe(env: Env, overrides: ServeOverrides = {}): Promis
     ...service,
     stop: async () => {
       await service.stop();
-      dynamo.destroy();
+      closeEventLog();
     },
   };
+}
+
+const reminderEnvSchema = z.object({
+  REMINDER_TIME_ZONE: z
+    .string()
+    .refine(isTimeZone, "must be an IANA time zone such as Asia/Seoul or UTC")
+    .default(DEFAULT_REMINDER_TIME_ZONE),
+});
+
+/** The service's database and task-events settings, plus the time zone whose days the reminder counts in. */
+export function readReminderConfig(env: Env): { readonly service: ServiceConfig; readonly timeZone: string } {
+  const problems: string[] = [];
+  let service: ServiceConfig | undefined;
+  try {
+    service = readServiceConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.message.split("\n").slice(1).map((line) => line.replace(/^ {2}- /, "")));
+  }
+  const timeZone = env.REMINDER_TIME_ZONE === "" ? undefined : env.REMINDER_TIME_ZONE;
+  const parsed = reminderEnvSchema.safeParse({ REMINDER_TIME_ZONE: timeZone });
+  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => `REMINDER_TIME_ZONE: ${issue.message}`));
+  if (problems.length > 0 || !service || !parsed.success) throw new ConfigError(problems);
+  return { service, timeZone: parsed.data.REMINDER_TIME_ZONE };
+}
+
+/**
+ * `remind`: writes today's `task.due_soon` / `task.overdue` events and
+ * returns. Run once a day (EventBridge Scheduler starts it as a one-off ECS
+ * task); a second run the same day rewrites the same events.
+ */
+export async function runRemind(env: Env, log: Logger = createJsonLogger(), now: Date = new Date()): Promise<ReminderOutcome> {
+  const config = readReminderConfig(env);
+  const db = await openDatabase(config.service.database, log);
+  const { eventLog, close: closeEventLog } = openTaskEventLog(config.service, env);
+  try {
+    await requireMigrated(db);
+    const outcome = await sendReminders({ db, eventLog, now, timeZone: config.timeZone });
+    log.info("reminder.done", { ...outcome });
+    return outcome;
+  } finally {
+    closeEventLog();
+    await db.close();
+  }
 }
 
 /** `healthcheck`: exit status of `GET /health` on this container, for a Docker or ECS health check. */

@@ -1,12 +1,13 @@
 /**
- * tasks-api entrypoint: `node main.mjs [serve|migrate|healthcheck]`.
+ * tasks-api entrypoint: `node main.mjs [serve|migrate|remind|healthcheck]`.
  *
  * serve (default)  HTTP service on PORT; SIGTERM/SIGINT stop it gracefully, exit 0
  * migrate          apply pending database migrations, exit 0
+ * remind           write today's due-soon / overdue task events, exit 0 (daily scheduled ECS task)
  * healthcheck      exit 0 when GET /health on this container answers 200
  */
 import { ConfigError } from "./config";
-import { runHealthcheck, runMigrate, runServe } from "./commands";
+import { runHealthcheck, runMigrate, runRemind, runServe } from "./commands";
 import { createJsonLogger } from "./log";
 
 const log = createJsonLogger();
@@ -15,6 +16,9 @@ async function main(command: string): Promise<number> {
   switch (command) {
     case "migrate":
       await runMigrate(process.env, log);
+      return 0;
+    case "remind":
+      await runRemind(process.env, log);
       return 0;
     case "healthcheck":
       return (await runHealthcheck(process.env)) ? 0 : 1;
@@ -46,7 +50,7 @@ async function main(command: string): Promise<number> {
       return -1;
     }
     default:
-      process.stderr.write(`unknown command "${command}"; use serve, migrate or healthcheck\n`);
+      process.stderr.write(`unknown command "${command}"; use serve, migrate, remind or healthcheck\n`);
       return 2;
   }
 }

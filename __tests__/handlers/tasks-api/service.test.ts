@@ -1,100 +1,34 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { request as httpRequest } from "node:http";
-import { createServer } from "node:net";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Task } from "../../../contracts/api";
 import { TASK_EVENTS_TABLE } from "../../../contracts/tables";
-import { buildTasksApiBundle } from "../../../handlers/tasks-api/build";
 import { runMigrate, runServe } from "../../../handlers/tasks-api/commands";
 import { issueToken, LocalTokenSigner } from "../../../handlers/lib/tokens";
 import { startDynalite, type DynaliteHandle } from "../../support/dynalite";
 import { startPostgres, type PostgresHandle } from "../../support/postgres";
+import { buildTestBundle, freePort, type TestBundle } from "./bundle";
 import { collectingLogger, SUPERVISOR } from "./harness";
 import { createTestTokens } from "./tokens";
 
-const outDir = resolve(".build", `tasks-api-test-${process.pid}`);
-const bundle = resolve(outDir, "main.mjs");
+let bundle: TestBundle;
 let postgres: PostgresHandle;
 let dynamo: DynaliteHandle;
 
 beforeAll(async () => {
-  [postgres, dynamo] = await Promise.all([startPostgres(), startDynalite([TASK_EVENTS_TABLE]), buildTasksApiBundle(bundle)]);
+  [postgres, dynamo, bundle] = await Promise.all([startPostgres(), startDynalite([TASK_EVENTS_TABLE]), buildTestBundle("tasks-api-test")]);
 });
 afterAll(async () => {
   await dynamo?.stop();
   await postgres?.stop();
-  rmSync(outDir, { recursive: true, force: true });
+  bundle?.remove();
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolvePort(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-interface LogLine {
-  readonly event: string;
-  readonly [field: string]: unknown;
-}
-
-interface Running {
-  readonly child: ChildProcess;
-  readonly lines: LogLine[];
-  readonly stderr: () => string;
-  waitFor(event: string, timeoutMs?: number): Promise<LogLine>;
-  readonly exited: Promise<number | null>;
-}
-
-/** Runs the built bundle with plain `node`, as the container does, and collects its JSON log lines. */
-function runBundle(args: string[], env: Record<string, string>): Running {
-  const child = spawn(process.execPath, [bundle, ...args], {
-    cwd: outDir,
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const lines: LogLine[] = [];
-  let stderr = "";
-  let buffered = "";
-  const waiters: (() => void)[] = [];
-  child.stdout?.on("data", (chunk: Buffer) => {
-    buffered += chunk.toString("utf8");
-    const complete = buffered.split("\n");
-    buffered = complete.pop() ?? "";
-    for (const line of complete) if (line.trim()) lines.push(JSON.parse(line) as LogLine);
-    waiters.forEach((wake) => wake());
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8");
-  });
-  const exited = new Promise<number | null>((resolveExit) => child.once("exit", (code) => resolveExit(code)));
-  return {
-    child,
-    lines,
-    stderr: () => stderr,
-    exited,
-    waitFor: (event, timeoutMs = 60_000) =>
-      new Promise<LogLine>((resolveLine, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no "${event}" log line; stdout: ${JSON.stringify(lines)}; stderr: ${stderr}`)), timeoutMs);
-        const check = () => {
-          const found = lines.find((line) => line.event === event);
-          if (found) {
-            clearTimeout(timer);
-            resolveLine(found);
-          }
-        };
-        waiters.push(check);
-        void exited.then(() => setTimeout(check, 10));
-        check();
-      }),
-  };
-}
+/** Runs the built bundle with plain `node`, as the container does. */
+const runBundle = (args: string[], env: Record<string, string>) => bundle.run(args, env);
 
 async function serviceEnv(databaseUrl: string): Promise<Record<string, string>> {
   return {
@@ -112,7 +46,7 @@ async function serviceEnv(databaseUrl: string): Promise<Record<string, string>> 
 
 describe("the tasks-api bundle", () => {
   it("is one ES module that carries the migrations and loads PGlite only from outside", () => {
-    const code = readFileSync(bundle, "utf8");
+    const code = readFileSync(bundle.file, "utf8");
     expect(code).toContain("CREATE TABLE tasks (");
     expect(code).toContain("CREATE TABLE tasks_outbox (");
     expect(code).toMatch(/import\("@electric-sql\/pglite"\)/);
