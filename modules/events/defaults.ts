@@ -37,16 +37,12 @@ export const SCHEDULE_DEFAULTS = {
   maximumEventAgeSeconds: 3600,
 } as const;
 
-/** Every dead-letter queue keeps a message for SQS's maximum, 14 days: time to notice the alarm and redrive. */
-export const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 60 * 60;
-
 /** Service limits that shape names and validation. */
 export const LIMITS = {
   busNameLength: 256,
   archiveNameLength: 48,
   pipeNameLength: 64,
   ruleNameLength: 64,
-  queueNameLength: 80,
   scheduleNameLength: 64,
   pipeBatchSize: { min: 1, max: 10 },
   pipeMaximumRetryAttempts: { min: 0, max: 10000 },

@@ -19,7 +19,7 @@ import {
   type MetricIdentifier,
 } from "./defaults";
 import { checkRange } from "./private/checks";
-import { DeadLetterQueue } from "./private/dead-letter-queue";
+import { DeadLetterQueue } from "../queue";
 import { notifyingStreamFilter, taskEventBusPattern } from "./private/patterns";
 
 export { ScheduledTask, type ScheduledTaskProps } from "./scheduled-task";

@@ -7,7 +7,7 @@ import { ServiceRole } from "../iam-role";
 import { EncryptionKey } from "../kms";
 import { LIMITS, METRIC_NAMESPACES, SCHEDULE_DEFAULTS, type MetricIdentifier } from "./defaults";
 import { checkRange } from "./private/checks";
-import { DeadLetterQueue } from "./private/dead-letter-queue";
+import { DeadLetterQueue } from "../queue";
 
 export interface ScheduledTaskProps {
   /** What the task does; names the schedule, its group, role and dead-letter queue (`taskboard-dev-<purpose>`). */

@@ -1,10 +1,14 @@
 import { Construct } from "constructs";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
-import { PlatformContext } from "../../core/context";
-import { PolicyDocument, type IGrantee } from "../../core/policy";
-import type { EncryptionKey } from "../../kms";
-import { DEAD_LETTER_RETENTION_SECONDS, LIMITS } from "../defaults";
+import { PlatformContext } from "../core/context";
+import { PolicyDocument, type IGrantee } from "../core/policy";
+import type { EncryptionKey } from "../kms";
+
+/** The longest SQS keeps a message: time to notice the alarm, fix the cause and redrive. */
+const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 60 * 60;
+/** SQS queue names are at most 80 characters. */
+const QUEUE_NAME_LENGTH = 80;
 
 export interface DeadLetterQueueProps {
   /** Names the queue `<app>-<env>-<purpose>`. */
@@ -32,7 +36,7 @@ export class DeadLetterQueue extends Construct {
     super(scope, id);
     const platform = PlatformContext.of(this);
     this.encryptionKey = props.encryptionKey;
-    this.queueName = platform.name(props.purpose, { maxLength: LIMITS.queueNameLength });
+    this.queueName = platform.name(props.purpose, { maxLength: QUEUE_NAME_LENGTH });
     this.literalArn = platform.arn("sqs", this.queueName);
     this.queue = new SqsQueue(this, "queue", {
       name: this.queueName,
