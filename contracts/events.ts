@@ -29,6 +29,13 @@ export const NOTIFYING_EVENT_TYPES = [
 export const TASK_EVENT_SOURCE = "taskboard.task-events";
 export const TASK_EVENT_DETAIL_TYPE = "TaskEvent";
 
+/**
+ * How far back task events can be replayed from the bus archive. The notifier
+ * remembers each email it sent for longer than this, so a replay never mails
+ * anyone twice; the archive must not keep events longer.
+ */
+export const TASK_EVENT_REPLAY_WINDOW_DAYS = 30;
+
 /** Who caused an event: a signed-in user, or the reminder job. */
 export const SYSTEM_ACTOR = "system:reminder";
 

@@ -315,6 +315,10 @@ describe("TaskEventBus", () => {
     expect(() => eventBus({ archiveRetentionDays: 0 })).toThrow(/archiveRetentionDays 0 must be a whole number of days, at least 1/);
   });
 
+  it("throws when the archive would outlive the notifier's replay window", () => {
+    expect(() => eventBus({ archiveRetentionDays: 31 })).toThrow(/archiveRetentionDays 31 exceeds the 30-day replay window/);
+  });
+
   it("throws when pipeBatchSize is above 10", () => {
     expect(() => eventBus({ pipeBatchSize: 11 })).toThrow(/pipeBatchSize 11 is out of range; use a whole number from 1 to 10/);
   });

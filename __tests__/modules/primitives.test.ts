@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EncryptionKey } from "../../modules/kms";
+import { EncryptionKey, SigningKey } from "../../modules/kms";
 import { LogGroup } from "../../modules/log-group";
 import { ServiceRole } from "../../modules/iam-role";
 import { synth, testStack, TEST_ACCOUNT } from "../support/synth";
@@ -129,5 +129,38 @@ describe("ServiceRole", () => {
     const role = new ServiceRole(stack, "fn", { purpose: "fn", assumedBy: ["lambda.amazonaws.com"] });
     role.addToPolicy({ sid: "read-thing", actions: ["s3:GetObject"], resources: ["*"] });
     expect(() => synth(stack)).toThrow(/sid "read-thing" must be alphanumeric/);
+  });
+});
+
+describe("SigningKey", () => {
+  it("is an ECC P-256 sign/verify key administered only through IAM", () => {
+    const stack = testStack();
+    new SigningKey(stack, "tokens", { purpose: "token-signing" });
+    const out = synth(stack);
+    expect(out.resource("aws_kms_key")).toMatchObject({ customer_master_key_spec: "ECC_NIST_P256", key_usage: "SIGN_VERIFY" });
+    expect(out.resource("aws_kms_key")).not.toHaveProperty("enable_key_rotation");
+    expect(out.resource("aws_kms_alias").name).toBe("alias/taskboard-test-token-signing");
+  });
+
+  it("grants signing with ES256's algorithm only, and verifiers only the public key", () => {
+    const stack = testStack();
+    const key = new SigningKey(stack, "tokens", { purpose: "token-signing" });
+    const auth = new ServiceRole(stack, "auth", { purpose: "auth", assumedBy: ["lambda.amazonaws.com"] });
+    const api = new ServiceRole(stack, "api", { purpose: "api", assumedBy: ["ecs-tasks.amazonaws.com"] });
+    key.grantSign(auth, "SignTokens");
+    key.grantVerify(api, "ReadTokenKey");
+    const out = synth(stack);
+    expect(out.policyStatements("auth/grant-SignTokens")).toEqual([
+      {
+        sid: "SignTokens",
+        effect: "Allow",
+        actions: ["kms:Sign"],
+        resources: [expect.stringMatching(/^\$\{aws_kms_key\.tokens_key_[0-9A-F]+\.arn\}$/)],
+        condition: [{ test: "StringEquals", variable: "kms:SigningAlgorithm", values: ["ECDSA_SHA_256"] }],
+      },
+    ]);
+    expect(out.policyStatements("api/grant-ReadTokenKey")).toEqual([
+      { sid: "ReadTokenKey", effect: "Allow", actions: ["kms:GetPublicKey"], resources: [expect.stringMatching(/tokens_key/)] },
+    ]);
   });
 });

@@ -8,6 +8,7 @@
  * died mid-send (timeout, crash); the next delivery may take it over, so a
  * crash delays an email instead of losing it. See README "Delivery guarantees".
  */
+import { TASK_EVENT_REPLAY_WINDOW_DAYS } from "../../contracts/events";
 import { randomUUID } from "node:crypto";
 import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { NOTIFICATIONS_SENT_TABLE } from "../../contracts/tables";
@@ -30,8 +31,11 @@ export interface SentMarkers {
   release(claim: MarkerClaim): Promise<void>;
 }
 
-/** Markers outlive every redelivery path (async retries: 6 h; DLQ redrive, archive replay: days). */
-export const MARKER_RETENTION_SECONDS = 7 * 24 * 60 * 60;
+/**
+ * Markers outlive every redelivery path: async retries (6 h), DLQ redrive
+ * (14 days) and archive replay (the replay window), plus a day of margin.
+ */
+export const MARKER_RETENTION_SECONDS = (TASK_EVENT_REPLAY_WINDOW_DAYS + 1) * 24 * 60 * 60;
 
 const ID = NOTIFICATIONS_SENT_TABLE.partitionKey.name;
 const TTL = NOTIFICATIONS_SENT_TABLE.ttlAttribute;

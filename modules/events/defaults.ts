@@ -1,4 +1,5 @@
 /** Opinionated settings of the task-event pipeline and of scheduled tasks. */
+import { TASK_EVENT_REPLAY_WINDOW_DAYS } from "../../contracts/events";
 
 /** A CloudWatch metric, named so the monitoring module can alarm on it without knowing this module's internals. */
 export interface MetricIdentifier {
@@ -8,8 +9,8 @@ export interface MetricIdentifier {
 }
 
 export const BUS_DEFAULTS = {
-  /** Long enough to replay a week-end's events after a notifier bug is fixed; the table keeps the full history anyway. */
-  archiveRetentionDays: 30,
+  /** The whole replay window the notifier deduplicates over; the table keeps the full history anyway. */
+  archiveRetentionDays: TASK_EVENT_REPLAY_WINDOW_DAYS,
 } as const;
 
 export const PIPE_DEFAULTS = {

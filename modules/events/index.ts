@@ -4,7 +4,7 @@ import { CloudwatchEventBus } from "@cdktf/provider-aws/lib/cloudwatch-event-bus
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { PipesPipe } from "@cdktf/provider-aws/lib/pipes-pipe";
-import { TASK_EVENT_DETAIL_TYPE, TASK_EVENT_SOURCE } from "../../contracts/events";
+import { TASK_EVENT_DETAIL_TYPE, TASK_EVENT_SOURCE, TASK_EVENT_REPLAY_WINDOW_DAYS } from "../../contracts/events";
 import { PlatformContext } from "../core/context";
 import type { Table } from "../dynamodb";
 import { ServiceRole } from "../iam-role";
@@ -323,6 +323,11 @@ export class TaskEventBus extends Construct {
     if (!Number.isInteger(values.archiveRetentionDays) || values.archiveRetentionDays < 1) {
       throw new Error(
         `${path}: archiveRetentionDays ${values.archiveRetentionDays} must be a whole number of days, at least 1; EventBridge reads 0 as "keep forever"`,
+      );
+    }
+    if (values.archiveRetentionDays > TASK_EVENT_REPLAY_WINDOW_DAYS) {
+      throw new Error(
+        `${path}: archiveRetentionDays ${values.archiveRetentionDays} exceeds the ${TASK_EVENT_REPLAY_WINDOW_DAYS}-day replay window the notifier deduplicates over, so a replay could email people twice; keep it at ${TASK_EVENT_REPLAY_WINDOW_DAYS} or less (TASK_EVENT_REPLAY_WINDOW_DAYS in contracts/events.ts)`,
       );
     }
     checkRange(path, "pipeBatchSize", values.pipeBatchSize, LIMITS.pipeBatchSize);

@@ -145,3 +145,5 @@ export class EncryptionKey extends Construct {
     return [{ test: "StringEquals", variable: "kms:ViaService", values: [`${options.viaService}.${region}.amazonaws.com`] }];
   }
 }
+
+export { SigningKey, type SigningKeyProps } from "./signing-key";
