@@ -54,8 +54,11 @@ describe.each(environments.map((config) => [config.name, config] as const))("%s 
       tables: ids("aws_dynamodb_table"),
       database: ids("aws_rds_cluster"),
       repository: ids("aws_ecr_repository"),
-      keys: ids("aws_kms_key"),
       buckets: ids("aws_s3_bucket"),
+      keys: ids("aws_kms_key"),
+      trail: ids("aws_cloudtrail"),
+      archive: ids("aws_cloudwatch_event_archive"),
+      queues: ids("aws_sqs_queue"),
     }).toEqual({
       vpc: ["network_vpc_4E8F0223"],
       tables: [
@@ -66,15 +69,35 @@ describe.each(environments.map((config) => [config.name, config] as const))("%s 
       ],
       database: ["database_cluster_FAF2FB92"],
       repository: ["tasks-api-repository_91F90C76"],
+      buckets: ["audit_bucket_95DA8A96", "lambda-artifacts_bucket_90F40CB8", "log-bucket_38F5EEF0", "site_bucket_DFA168EB"],
       keys: [
+        "audit_key_0A822D18",
         "cluster_ebs-key_A367282B",
         "database_key_CA7EEF20",
+        "email_topic-key_753F29BA",
+        "events_bus-key_47439D94",
+        "events_dlq-key_1642B809",
+        "lambda-artifacts_key_38BB9864",
         "logs-key_44F95A88",
+        "monitoring_billing-key_7CA5C30F",
+        "monitoring_key_08DE86CB",
+        "queues-key_5746921A",
+        "site_bucket_key_DFD8B7F8",
         "tables_task-events_key_EE5FBF22",
         "tables_users_key_ACFB9708",
         "tasks-api-repository_key_97FC6771",
+        // The token signing key: replacing it signs everyone out.
+        "token-signing-key_E1E2B1FC",
       ],
-      buckets: ["load-balancer_access-logs_bucket_728549EA"],
+      trail: ["audit_trail_91FB908D"],
+      archive: ["events_archive_7398DBF8"],
+      queues: [
+        "events_bus-dlq_queue_C299A626",
+        "events_pipe-dlq_queue_CF6BF153",
+        "events_rule-dlq_queue_985E2A29",
+        "notifier-failures_queue_0C00D440",
+        "reminder_dlq_queue_F720D53B",
+      ],
     });
   });
 
@@ -102,8 +125,58 @@ describe.each(environments.map((config) => [config.name, config] as const))("%s 
     expect(blocked.sort()).toEqual(bucketIds.sort());
   });
 
-  it("rotates every KMS key", () => {
-    for (const [, key] of resources(stackJson(config), "aws_kms_key")) expect(key.enable_key_rotation).toBe(true);
+  it("rotates every symmetric KMS key (KMS cannot rotate the asymmetric signing key)", () => {
+    const keys = resources(stackJson(config), "aws_kms_key");
+    const symmetric = keys.filter(([, key]) => key.key_usage !== "SIGN_VERIFY");
+    expect(keys.length - symmetric.length).toBe(1);
+    for (const [, key] of symmetric) expect(key.enable_key_rotation).toBe(true);
+  });
+
+  it("encrypts every queue and topic with a customer managed key", () => {
+    const json = stackJson(config);
+    for (const [, queue] of resources(json, "aws_sqs_queue")) expect(queue.kms_master_key_id).toMatch(/^\$\{aws_kms_key\./);
+    for (const [, topic] of resources(json, "aws_sns_topic")) expect(topic.kms_master_key_id).toMatch(/^\$\{aws_kms_key\./);
+  });
+
+  it("lets only this distribution read the site bucket, through OAC", () => {
+    const json = stackJson(config);
+    const [[distributionId]] = resources(json, "aws_cloudfront_distribution") as [[string, Block]];
+    const documents = Object.entries(json.data?.aws_iam_policy_document ?? {}).filter(([id]) => id.startsWith("site_bucket_policy"));
+    const statements = documents.flatMap(([, doc]) => doc.statement as Block[]);
+    const allows = statements.filter((s) => s.effect !== "Deny");
+    expect(allows).toEqual([
+      expect.objectContaining({
+        actions: ["s3:GetObject"],
+        principals: [{ type: "Service", identifiers: ["cloudfront.amazonaws.com"] }],
+        condition: [{ test: "StringEquals", variable: "AWS:SourceArn", values: [`\${aws_cloudfront_distribution.${distributionId}.arn}`] }],
+      }),
+    ]);
+  });
+
+  it("configures no CORS on the API, since the site calls it through its own origin", () => {
+    const [[, api]] = resources(stackJson(config), "aws_apigatewayv2_api") as [[string, Block]];
+    expect(api).not.toHaveProperty("cors_configuration");
+  });
+
+  it("admits traffic to the load balancer only from API Gateway's VPC link", () => {
+    const json = stackJson(config);
+    const albGroup = securityGroupIdOf(json, "load-balancer_");
+    const vpcLinkGroup = securityGroupIdOf(json, "api_");
+    const ingress = resources(json, "aws_vpc_security_group_ingress_rule").map(([, rule]) => rule);
+    expect(ingress.filter((rule) => rule.security_group_id === albGroup).map((rule) => rule.referenced_security_group_id)).toEqual([
+      vpcLinkGroup,
+    ]);
+  });
+
+  it("traces every function and gives each its own retained log group", () => {
+    const json = stackJson(config);
+    const functions = resources(json, "aws_lambda_function");
+    expect(functions.map(([, fn]) => fn.function_name).sort()).toEqual(
+      ["auth", "authorizer", "notifier"].map((name) => `taskboard-${config.name}-${name}`),
+    );
+    for (const [, fn] of functions) {
+      expect(fn).toMatchObject({ runtime: "nodejs22.x", architectures: ["arm64"], tracing_config: { mode: "Active" } });
+    }
   });
 
   it("keeps the load balancer internal and admits the service only from it, and the database only from the service", () => {

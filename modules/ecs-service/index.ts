@@ -128,6 +128,8 @@ export class EcsService extends Construct implements IConnectable {
   readonly clusterName: string;
   readonly taskDefinition: EcsTaskDefinition;
   readonly taskDefinitionArn: string;
+  /** The task definition family, which every revision shares (for RunTask permissions). */
+  readonly taskDefinitionFamily: string;
   /** The role the application's code runs as; starts with no permissions. */
   readonly taskRole: ServiceRole;
   /** The role ECS uses to start the task: image pull, log delivery, secrets. */
@@ -236,6 +238,7 @@ export class EcsService extends Construct implements IConnectable {
       containerDefinitions: JSON.stringify([container]),
     });
     this.taskDefinitionArn = this.taskDefinition.arn;
+    this.taskDefinitionFamily = this.taskDefinition.family;
 
     this.securityGroup = new SecurityGroup(this, "tasks-sg", {
       vpcId: props.vpcId,

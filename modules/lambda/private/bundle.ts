@@ -1,12 +1,22 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, renameSync, existsSync, writeFileSync } from "node:fs";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { mkdirSync, readFileSync, renameSync, existsSync, writeFileSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildSync, type Message } from "esbuild";
+import { buildSync, version as esbuildVersion, type Message } from "esbuild";
 import { zipSync, type ZipOptions } from "fflate";
 
-/** The repository root: `modules/lambda/private/` is three levels down. */
-export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url)).replace(/[\\/]$/, "");
+/**
+ * The repository root: the nearest folder above this module holding `cdktf.json`.
+ * Found by walking up, so it is right both from the sources and from a bundled synth entry.
+ */
+export const REPO_ROOT = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findRepoRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "cdktf.json"))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no cdktf.json above ${start}: run from a checkout of the repository`);
+  }
+}
 
 /** Where built artifacts go; `.build/` is git-ignored. */
 export const LAMBDA_BUILD_DIR = join(REPO_ROOT, ".build", "lambda");
@@ -49,8 +59,14 @@ export interface BundleOptions {
    * @default - the repository root
    */
   readonly rootDir?: string;
-  /** Reuse a bundle already built in this process for the same entry and root. @default true */
+  /**
+   * Reuse a bundle already built for the same entry and root: in this process,
+   * or on disk when every source file esbuild read for it is unchanged.
+   * @default true
+   */
   readonly cache?: boolean;
+  /** Where the disk cache keeps its records. @default `.build/lambda/cache` */
+  readonly cacheDir?: string;
 }
 
 export interface BundledFile {
@@ -70,9 +86,26 @@ export interface LambdaBundle {
   readonly files: readonly BundledFile[];
   /** Source files that went into the bundle, relative to `rootDir`, sorted (for reviews and cache keys). */
   readonly inputs: readonly string[];
+  /** Whether esbuild ran, or the bundle came from a cache (its bytes are the same either way). */
+  readonly origin: "built" | "disk-cache";
 }
 
 const cache = new Map<string, LambdaBundle>();
+
+/**
+ * Everything besides the sources that decides the bytes: a change here
+ * invalidates every cached bundle.
+ */
+const BUILD_FINGERPRINT = JSON.stringify({ esbuild: esbuildVersion, zipLevel: ZIP_LEVEL, shim: REQUIRE_SHIM, format: 2 });
+
+interface CacheRecord {
+  readonly fingerprint: string;
+  /** sha256 over every input's path and content. */
+  readonly inputsHash: string;
+  readonly inputs: readonly string[];
+  readonly sha256Hex: string;
+  readonly files: readonly BundledFile[];
+}
 
 /**
  * Bundles a handler with esbuild (in memory) and packs it in a reproducible
@@ -86,13 +119,80 @@ export function bundleHandler(options: BundleOptions): LambdaBundle {
   const rootDir = resolve(options.rootDir ?? REPO_ROOT);
   const entry = resolve(rootDir, options.entry);
   const key = `${rootDir}\0${entry}`;
-  if (options.cache !== false) {
-    const hit = cache.get(key);
-    if (hit) return hit;
+  const useCache = options.cache !== false;
+  if (useCache) {
+    const hit = cache.get(key) ?? readDiskCache(key, rootDir, options.cacheDir);
+    if (hit) {
+      cache.set(key, hit);
+      return hit;
+    }
   }
   const bundle = build(entry, rootDir);
   cache.set(key, bundle);
+  if (useCache) writeDiskCache(key, rootDir, bundle, options.cacheDir);
   return bundle;
+}
+
+/**
+ * The disk cache: a record per entry lists the files esbuild read; when each
+ * still hashes the same, the zip on disk (named by its own sha256, checked on
+ * read) is the one a new build would produce. Saves esbuild and deflate on
+ * every synth where the handlers did not change.
+ */
+function recordPath(key: string, cacheDir: string | undefined): string {
+  const name = createHash("sha256").update(key).digest("hex");
+  return join(cacheDir ?? join(LAMBDA_BUILD_DIR, "cache"), `${name}.json`);
+}
+
+function hashInputs(rootDir: string, inputs: readonly string[]): string | undefined {
+  const hash = createHash("sha256");
+  for (const input of inputs) {
+    const path = resolve(rootDir, input);
+    if (!existsSync(path)) return undefined;
+    hash.update(input).update("\0").update(readFileSync(path)).update("\0");
+  }
+  return hash.digest("hex");
+}
+
+function readDiskCache(key: string, rootDir: string, cacheDir: string | undefined): LambdaBundle | undefined {
+  let record: CacheRecord;
+  try {
+    record = JSON.parse(readFileSync(recordPath(key, cacheDir), "utf8")) as CacheRecord;
+  } catch {
+    return undefined;
+  }
+  if (record.fingerprint !== BUILD_FINGERPRINT || hashInputs(rootDir, record.inputs) !== record.inputsHash) return undefined;
+  const zipPath = join(LAMBDA_BUILD_DIR, `${record.sha256Hex}.zip`);
+  if (!existsSync(zipPath)) return undefined;
+  const zip = new Uint8Array(readFileSync(zipPath));
+  const digest = createHash("sha256").update(zip).digest();
+  if (digest.toString("hex") !== record.sha256Hex) return undefined;
+  return Object.freeze({
+    zip,
+    sha256Hex: record.sha256Hex,
+    sha256Base64: digest.toString("base64"),
+    files: record.files,
+    inputs: record.inputs,
+    origin: "disk-cache" as const,
+  });
+}
+
+function writeDiskCache(key: string, rootDir: string, bundle: LambdaBundle, cacheDir: string | undefined): void {
+  const inputsHash = hashInputs(rootDir, bundle.inputs);
+  if (inputsHash === undefined) return;
+  writeArtifact(bundle);
+  const record: CacheRecord = {
+    fingerprint: BUILD_FINGERPRINT,
+    inputsHash,
+    inputs: bundle.inputs,
+    sha256Hex: bundle.sha256Hex,
+    files: bundle.files,
+  };
+  const path = recordPath(key, cacheDir);
+  mkdirSync(join(path, ".."), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(record));
+  renameSync(temporary, path);
 }
 
 function build(entry: string, rootDir: string): LambdaBundle {
@@ -155,6 +255,7 @@ function build(entry: string, rootDir: string): LambdaBundle {
       .sort()
       .map((path) => ({ path, sizeBytes: entries[path]?.length ?? 0 })),
     inputs: Object.keys(result.metafile.inputs).sort(),
+    origin: "built" as const,
   });
 }
 
