@@ -6,6 +6,9 @@ set -euo pipefail
 missing=()
 command -v node >/dev/null || missing+=(nodejs)
 command -v pg_ctl >/dev/null || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
+# Browser tests: Debian's Chromium driven by playwright-core, and a Korean font for readable screenshots.
+command -v chromium >/dev/null || missing+=(chromium chromium-driver)
+fc-list 2>/dev/null | grep -qi nanum || missing+=(fonts-nanum)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

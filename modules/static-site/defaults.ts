@@ -33,41 +33,9 @@ export const STATIC_SITE_DEFAULTS = {
   apiPathPattern: "/api/*",
   /** CloudFront's newest viewer TLS policy that every current browser meets (TLS 1.2+, forward-secret ciphers). */
   minimumProtocolVersion: "TLSv1.2_2021",
-  /** Two years, the value the HSTS preload list asks for. */
-  hstsMaxAgeSeconds: 63_072_000,
-  referrerPolicy: "strict-origin-when-cross-origin",
-  /**
-   * `'unsafe-inline'` is for the drag-and-drop library, which moves cards with
-   * inline `transform` styles. A site that never writes inline style can pass `["'self'"]`.
-   */
-  styleSrc: ["'self'", "'unsafe-inline'"],
-  /** Features the board never uses are switched off for it and for anything it might embed. */
-  permissionsPolicy:
-    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), " +
-    "magnetometer=(), microphone=(), midi=(), payment=(), publickey-credentials-get=(), usb=(), " +
-    "xr-spatial-tracking=()",
   /** Vended-logs (standard logging v2) output: self-describing records survive a later change of fields. */
   accessLogFormat: "json",
 } as const;
-
-/**
- * The content security policy for a Vite single-page app that loads only its
- * own files and calls its API on the same origin (`/api`). `style-src` is
- * filled in from the `styleSrc` prop.
- */
-export const CONTENT_SECURITY_POLICY: readonly (readonly [directive: string, sources: readonly string[]])[] = [
-  ["default-src", ["'self'"]],
-  ["script-src", ["'self'"]],
-  ["style-src", []],
-  ["img-src", ["'self'", "data:"]],
-  ["connect-src", ["'self'"]],
-  ["font-src", ["'self'"]],
-  ["object-src", ["'none'"]],
-  ["base-uri", ["'self'"]],
-  ["frame-ancestors", ["'none'"]],
-  ["form-action", ["'self'"]],
-  ["upgrade-insecure-requests", []],
-];
 
 /** CloudFront's limit on the Content-Security-Policy value of a response headers policy. */
 export const CONTENT_SECURITY_POLICY_MAX_LENGTH = 1783;

@@ -13,7 +13,6 @@ import type { EncryptionKey } from "../kms";
 import { EdgeWebAcl, GLOBAL_REGION } from "../waf";
 import {
   ALL_METHODS,
-  CONTENT_SECURITY_POLICY,
   CONTENT_SECURITY_POLICY_MAX_LENGTH,
   MANAGED_POLICY_IDS,
   PRICE_CLASSES,
@@ -24,6 +23,7 @@ import {
 import { DistributionAccessLogs } from "./private/access-logs";
 import { SiteCertificate } from "./private/site-certificate";
 import { SPA_REWRITE_FUNCTION_SOURCE } from "./private/spa-rewrite";
+import { SITE_HEADER_SETTINGS, contentSecurityPolicy } from "../../contracts/site-headers";
 
 export { MANAGED_POLICY_IDS, PRICE_CLASSES, type PriceClass } from "./defaults";
 
@@ -88,8 +88,8 @@ export interface StaticSiteProps {
    */
   readonly waf?: SiteWafOptions;
   /**
-   * Sources of the CSP `style-src` directive.
-   * @default ["'self'", "'unsafe-inline'"] - inline styles allowed for the drag-and-drop library's transforms
+   * Sources of the CSP `style-src` directive, for a site that needs more than its own stylesheets.
+   * @default ["'self'"] - the board's policy in `contracts/site-headers.ts`
    */
   readonly styleSrc?: readonly string[];
   /**
@@ -168,21 +168,21 @@ export class StaticSite extends Construct {
       comment: "HSTS, CSP, frame, content-type, referrer and permissions headers for the site and its API",
       securityHeadersConfig: {
         strictTransportSecurity: {
-          accessControlMaxAgeSec: STATIC_SITE_DEFAULTS.hstsMaxAgeSeconds,
+          accessControlMaxAgeSec: SITE_HEADER_SETTINGS.hstsMaxAgeSeconds,
           includeSubdomains: true,
           preload: true,
           override: true,
         },
-        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(props), override: true },
-        frameOptions: { frameOption: "DENY", override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(props.styleSrc), override: true },
+        frameOptions: { frameOption: SITE_HEADER_SETTINGS.frameOptions, override: true },
         contentTypeOptions: { override: true },
-        referrerPolicy: { referrerPolicy: STATIC_SITE_DEFAULTS.referrerPolicy, override: true },
+        referrerPolicy: { referrerPolicy: SITE_HEADER_SETTINGS.referrerPolicy, override: true },
       },
       customHeadersConfig: {
         items: [
           {
             header: "Permissions-Policy",
-            value: props.permissionsPolicy ?? STATIC_SITE_DEFAULTS.permissionsPolicy,
+            value: props.permissionsPolicy ?? SITE_HEADER_SETTINGS.permissionsPolicy,
             override: true,
           },
         ],
@@ -392,7 +392,7 @@ export class StaticSite extends Construct {
     if (props.styleSrc !== undefined && props.styleSrc.length === 0) {
       throw new Error(`${path}: styleSrc is empty, which CSP reads as 'none' and breaks every stylesheet; use ["'self'"]`);
     }
-    const csp = contentSecurityPolicy(props);
+    const csp = contentSecurityPolicy(props.styleSrc);
     if (csp.length > CONTENT_SECURITY_POLICY_MAX_LENGTH) {
       throw new Error(
         `${path}: the content security policy is ${csp.length} characters; CloudFront allows ${CONTENT_SECURITY_POLICY_MAX_LENGTH}. Shorten styleSrc.`,
@@ -402,14 +402,6 @@ export class StaticSite extends Construct {
       throw new Error(`${path}: permissionsPolicy must be a non-empty single-line header value, e.g. "camera=(), microphone=()"`);
     }
   }
-}
-
-/** The CSP header value, directives in a fixed order, `style-src` from the props. */
-export function contentSecurityPolicy(props: Pick<StaticSiteProps, "styleSrc">): string {
-  return CONTENT_SECURITY_POLICY.map(([directive, sources]) => {
-    const values = directive === "style-src" ? (props.styleSrc ?? STATIC_SITE_DEFAULTS.styleSrc) : sources;
-    return [directive, ...values].join(" ");
-  }).join("; ");
 }
 
 function isHostName(value: string): boolean {

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { GetItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
 import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { TASK_EVENT_DETAIL_TYPE, TASK_EVENT_SOURCE, type TaskEvent } from "../../../contracts/events";
+import type { TaskEvent } from "../../../contracts/events";
 import { NOTIFICATIONS_SENT_TABLE, TASK_EVENTS_TABLE, taskEventAt } from "../../../contracts/tables";
 import type { LogFields, Logger } from "../../../handlers/lib/apigw";
 import { createNotifierHandler, type NotifierHandler } from "../../../handlers/notifier/handler";
@@ -19,6 +19,7 @@ import { sesMailer } from "../../../handlers/notifier/mailer";
 import type { NotifierDeps } from "../../../handlers/notifier/notify";
 import { dynamoSentMarkers } from "../../../handlers/notifier/sent-markers";
 import { createDynamoTaskEventLog } from "../../../handlers/tasks-api/events/task-event-log";
+import { eventBridgeEventOf, streamRecordOf } from "../../../local/pipe";
 import { startSesOutbox, type SesOutbox } from "../../../local/ses-outbox";
 import { startDynalite, type DynaliteHandle } from "../../support/dynalite";
 
@@ -153,52 +154,12 @@ export async function newImageOf(harness: NotifierHarness, event: TaskEvent): Pr
   return Item;
 }
 
-/** The DynamoDB stream record of an INSERT (NEW_IMAGE view), as Streams and Pipes serialise it. */
-export function streamRecord(newImage: Record<string, AttributeValue>, eventName: "INSERT" | "MODIFY" | "REMOVE" = "INSERT") {
-  const keys: Record<string, AttributeValue> = {};
-  for (const name of ["taskId", "at"]) {
-    const value = newImage[name];
-    if (value !== undefined) keys[name] = value;
-  }
-  return {
-    eventID: randomUUID().replaceAll("-", ""),
-    eventName,
-    eventVersion: "1.1",
-    eventSource: "aws:dynamodb",
-    awsRegion: REGION,
-    dynamodb: {
-      ApproximateCreationDateTime: 1_795_000_000,
-      Keys: keys,
-      ...(eventName === "REMOVE" ? { OldImage: newImage } : { NewImage: newImage }),
-      SequenceNumber: String(100_000_000_000_000_000_000n + BigInt(sequence)),
-      SizeBytes: 420,
-      StreamViewType: "NEW_IMAGE",
-    },
-    eventSourceARN: `arn:aws:dynamodb:${REGION}:123456789012:table/taskboard-dev-task-events/stream/2026-11-01T00:00:00.000`,
-  };
-}
-
-/** What the rule's Lambda target receives: the Pipe put the stream record on the bus as `detail`. */
-export function eventBridgeEvent(detail: unknown, id: string = randomUUID()) {
-  // Through JSON, as on the wire: no object identity or undefined members survive.
-  return JSON.parse(
-    JSON.stringify({
-      version: "0",
-      id,
-      "detail-type": TASK_EVENT_DETAIL_TYPE,
-      source: TASK_EVENT_SOURCE,
-      account: "123456789012",
-      time: "2026-11-20T09:00:00Z",
-      region: REGION,
-      resources: [],
-      detail,
-    }),
-  ) as unknown;
-}
+/** The envelope builders the local stack's pipe uses: one definition of what EventBridge delivers. */
+export { streamRecordOf as streamRecord, eventBridgeEventOf as eventBridgeEvent } from "../../../local/pipe";
 
 /** Stores the event and wraps it as delivered: store → stream → Pipe → bus → rule → Lambda. */
 export async function deliveredEvent(harness: NotifierHarness, event: TaskEvent): Promise<unknown> {
-  return eventBridgeEvent(streamRecord(await newImageOf(harness, event)));
+  return eventBridgeEventOf(streamRecordOf(await newImageOf(harness, event)));
 }
 
 /** An SQS event source mapping's batch; each body is a message as a DLQ holds it. */
