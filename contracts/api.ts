@@ -141,11 +141,8 @@ export const updateTaskRequestSchema = z
 export type UpdateTaskRequest = z.input<typeof updateTaskRequestSchema>;
 export type UpdateTaskInput = z.output<typeof updateTaskRequestSchema>;
 
-/** Query string of `GET /api/tasks`; every value arrives as a string. */
-export const listTasksQuerySchema = z.strictObject({
-  status: taskStatusSchema.optional(),
-  pic: email.optional(),
-  due_before: instant.optional(),
+/** Cursor pagination of every list route (`cursor`, `limit`); every value arrives as a string. */
+export const pageQuerySchema = z.strictObject({
   cursor: z.string().max(512, "is not a cursor this API issued").optional(),
   limit: z.coerce
     .number("must be a number")
@@ -153,6 +150,13 @@ export const listTasksQuerySchema = z.strictObject({
     .min(1, "must be at least 1")
     .max(LIMITS.pageSizeMax, `must be at most ${LIMITS.pageSizeMax}`)
     .default(LIMITS.pageSizeDefault),
+});
+
+/** Query string of `GET /api/tasks`: the page, and the board's filters. */
+export const listTasksQuerySchema = pageQuerySchema.extend({
+  status: taskStatusSchema.optional(),
+  pic: email.optional(),
+  due_before: instant.optional(),
 });
 export type ListTasksQuery = z.input<typeof listTasksQuerySchema>;
 

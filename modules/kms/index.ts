@@ -3,7 +3,7 @@ import { TerraformStack, type TerraformProvider } from "cdktf";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { PlatformContext } from "../core/context";
-import { PolicyDocument, type IGrantee, type PolicyCondition } from "../core/policy";
+import { PolicyDocument, type IGrantee, type PolicyCondition, type PolicyStatement } from "../core/policy";
 
 export interface EncryptionKeyProps {
   /** What the key protects; names its alias (`alias/taskboard-dev-<purpose>`). */
@@ -36,6 +36,19 @@ export interface KeyGrantOptions {
    * @default - direct use of the key is allowed
    */
   readonly viaService?: string;
+}
+
+/**
+ * The first statement of every key policy here: the account may administer
+ * and use the key, which delegates the decision to IAM policies (grants).
+ */
+export function accountAdministersKey(accountRootArn: string): PolicyStatement {
+  return {
+    sid: "AccountAdministersThroughIam",
+    actions: ["kms:*"],
+    resources: ["*"],
+    principals: [{ type: "AWS", identifiers: [accountRootArn] }],
+  };
 }
 
 /** Actions a service needs to use a key for envelope encryption. */
@@ -84,16 +97,7 @@ export class EncryptionKey extends Construct {
       throw new Error(`${this.node.path}: deletionWindowDays must be a whole number from 7 to 30, got ${deletionWindowDays}`);
     }
     const platform = PlatformContext.of(this);
-    this.policy = new PolicyDocument(this, "policy", {
-      statements: [
-        {
-          sid: "AccountAdministersThroughIam",
-          actions: ["kms:*"],
-          resources: ["*"],
-          principals: [{ type: "AWS", identifiers: [platform.accountRootArn] }],
-        },
-      ],
-    });
+    this.policy = new PolicyDocument(this, "policy", { statements: [accountAdministersKey(platform.accountRootArn)] });
     this.key = new KmsKey(this, "key", {
       description: props.description ?? `${platform.name(props.purpose)} data key`,
       enableKeyRotation: true,

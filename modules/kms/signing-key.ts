@@ -3,6 +3,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { PlatformContext } from "../core/context";
 import { PolicyDocument, type IGrantee } from "../core/policy";
+import { accountAdministersKey } from "./index";
 
 export interface SigningKeyProps {
   /** What the key signs; names its alias (`alias/taskboard-dev-<purpose>`). */
@@ -28,16 +29,7 @@ export class SigningKey extends Construct {
   constructor(scope: Construct, id: string, props: SigningKeyProps) {
     super(scope, id);
     const platform = PlatformContext.of(this);
-    const policy = new PolicyDocument(this, "policy", {
-      statements: [
-        {
-          sid: "AccountAdministersThroughIam",
-          actions: ["kms:*"],
-          resources: ["*"],
-          principals: [{ type: "AWS", identifiers: [platform.accountRootArn] }],
-        },
-      ],
-    });
+    const policy = new PolicyDocument(this, "policy", { statements: [accountAdministersKey(platform.accountRootArn)] });
     this.key = new KmsKey(this, "key", {
       description: props.description ?? `${platform.name(props.purpose)} signing key`,
       customerMasterKeySpec: "ECC_NIST_P256",

@@ -5,6 +5,7 @@ import {
   fieldProblems,
   LIMITS,
   listTasksQuerySchema,
+  pageQuerySchema,
   updateTaskRequestSchema,
 } from "../../../contracts/api";
 import type { Principal } from "../../../contracts/auth";
@@ -49,15 +50,6 @@ export interface TasksApi {
   beginShutdown(): void;
 }
 
-const eventsQuerySchema = z.strictObject({
-  cursor: z.string().max(512, "is not a cursor this API issued").optional(),
-  limit: z.coerce
-    .number("must be a number")
-    .int("must be a whole number")
-    .min(1, "must be at least 1")
-    .max(LIMITS.pageSizeMax, `must be at most ${LIMITS.pageSizeMax}`)
-    .default(LIMITS.pageSizeDefault),
-});
 
 function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const parsed = schema.safeParse(value);
@@ -180,7 +172,7 @@ export function createApp(options: TasksApiOptions): TasksApi {
           await authenticate(c.req.header("authorization"));
           const id = (c.req.param("id") ?? "").toLowerCase();
           if (!isUuid(id)) throw new ApiError("not_found", `task ${id} does not exist`);
-          const query = parseWith(eventsQuerySchema, queryOf(c));
+          const query = parseWith(pageQuerySchema, queryOf(c));
           // Deliver this instance's pending events first, so a client reads its own change.
           await relay.drain();
           const page = await options.eventLog.list(id, query);
