@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TerraformOutput } from "cdktf";
 import { AuditTrail, type AuditTrailProps } from "../../modules/audit";
+import { SecureBucket } from "../../modules/bucket";
 import type { PolicyStatement } from "../../modules/core/policy";
 import { TEST_ACCOUNT, TEST_REGION, synth, testStack, type Synthesized } from "../support/synth";
 
@@ -178,6 +179,31 @@ describe("AuditTrail", () => {
     const [policyId] = onlyEntry(out, "aws_s3_bucket_policy");
     const [rolePolicyId] = onlyEntry(out, "aws_iam_role_policy");
     expect(out.resource("aws_cloudtrail").depends_on).toEqual([`aws_s3_bucket_policy.${policyId}`, `aws_iam_role_policy.${rolePolicyId}`]);
+  });
+
+  it("sends the trail bucket's server access logs to the given bucket, and the log bucket admits only that source", () => {
+    const stack = testStack();
+    const logs = new SecureBucket(stack, "logs", { purpose: "access-logs", encryption: { type: "s3-managed" } });
+    new AuditTrail(stack, "audit", { logExpireAfterDays: 365, logRetentionDays: 30, accessLogs: { bucket: logs, prefix: "s3/audit/" } });
+    const out = synth(stack);
+    const [trailBucketId] = Object.keys(out.resources("aws_s3_bucket")).filter((id) => id.startsWith("audit_bucket"));
+    const [logBucketId] = Object.keys(out.resources("aws_s3_bucket")).filter((id) => id.startsWith("logs_bucket"));
+    expect(out.resource("aws_s3_bucket_logging")).toMatchObject({
+      bucket: `\${aws_s3_bucket.${trailBucketId}.id}`,
+      target_bucket: `\${aws_s3_bucket.${logBucketId}.bucket}`,
+      target_prefix: "s3/audit/",
+    });
+    expect(out.policyStatements("logs/policy")).toContainEqual(
+      expect.objectContaining({
+        actions: ["s3:PutObject"],
+        resources: [`\${aws_s3_bucket.${logBucketId}.arn}/s3/audit/*`],
+        principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }],
+      }),
+    );
+  });
+
+  it("has no server access logs unless asked", () => {
+    expect(build().out.resources("aws_s3_bucket_logging")).toEqual({});
   });
 
   it("logs management events only when no bucket is watched", () => {

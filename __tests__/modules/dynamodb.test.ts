@@ -205,6 +205,52 @@ describe("Table", () => {
     expect(statements[1]).toMatchObject({ sid: "UsersKey", actions: expect.arrayContaining(["kms:GenerateDataKey*"]) });
   });
 
+  it("grants exactly the named operations, with encrypt/decrypt on the key when one writes", () => {
+    const stack = testStack();
+    const table = new Table(stack, "users", USERS_TABLE);
+    table.grantDataOperations(reader(stack), "Users", ["GetItem", "PutItem"]);
+    const out = synth(stack);
+    const [tableId] = onlyTable(out);
+    const keyId = onlyKeyId(out);
+    expect(grantStatements(out)).toEqual([
+      { sid: "Users", effect: "Allow", actions: ["dynamodb:GetItem", "dynamodb:PutItem"], resources: [`\${aws_dynamodb_table.${tableId}.arn}`] },
+      {
+        sid: "UsersKey",
+        effect: "Allow",
+        actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        resources: [`\${aws_kms_key.${keyId}.arn}`],
+        condition: [{ test: "StringEquals", variable: "kms:ViaService", values: ["dynamodb.ap-northeast-2.amazonaws.com"] }],
+      },
+    ]);
+  });
+
+  it("grants only decrypt on the key when the named operations only read", () => {
+    const stack = testStack();
+    const table = new Table(stack, "task-events", TASK_EVENTS_TABLE);
+    table.grantDataOperations(reader(stack), "TaskEvents", ["Query"]);
+    const statements = grantStatements(synth(stack));
+    expect(statements.map((statement) => [statement.sid, statement.actions])).toEqual([
+      ["TaskEvents", ["dynamodb:Query"]],
+      ["TaskEventsKey", ["kms:Decrypt", "kms:DescribeKey"]],
+    ]);
+  });
+
+  it("throws when no operation is named", () => {
+    const stack = testStack();
+    const table = new Table(stack, "users", USERS_TABLE);
+    expect(() => table.grantDataOperations(reader(stack), "Users", [])).toThrow(
+      /test\/users: grantDataOperations\("Users"\) lists no operation; name the ones the grantee's code calls, from GetItem, /,
+    );
+  });
+
+  it("throws when an operation is named twice", () => {
+    const stack = testStack();
+    const table = new Table(stack, "users", USERS_TABLE);
+    expect(() => table.grantDataOperations(reader(stack), "Users", ["PutItem", "PutItem"])).toThrow(
+      /test\/users: grantDataOperations\("Users"\) lists PutItem twice; list each operation once/,
+    );
+  });
+
   it("grants stream read on the stream ARN, ListStreams on * (no resource-level support), decrypt on the key", () => {
     const stack = testStack();
     const table = new Table(stack, "task-events", TASK_EVENTS_TABLE);

@@ -33,6 +33,9 @@ export async function buildTasksApiBundle(outfile: string = resolve("dist/tasks-
     platform: "node",
     target: "node22",
     format: "esm",
+    // The SDK's ESM builds tree-shake (node's default prefers `main`, the CommonJS build, which bundles every
+    // command of every client): only the commands the code imports ship, which the least-privilege proof reads.
+    mainFields: ["module", "main"],
     external: [...TASKS_API_EXTERNALS],
     // CommonJS dependencies (pg, the AWS SDK) call require() for Node built-ins; ESM has no require.
     banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },

@@ -32,6 +32,12 @@ export interface AuditTrailProps {
   readonly purpose?: string;
   /** Let `terraform destroy` delete a log bucket that still holds trail files. @default false - audit logs outlive the stack */
   readonly forceDestroy?: boolean;
+  /**
+   * Where the trail bucket's own S3 server access logs go: who read or deleted
+   * trail files (CIS asks for this on the CloudTrail bucket).
+   * @default - no server access logs on the trail bucket
+   */
+  readonly accessLogs?: { readonly bucket: SecureBucket; readonly prefix: string };
 }
 
 const BUCKET_ARN = /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -86,6 +92,7 @@ export class AuditTrail extends Construct {
       encryption: { type: "kms", key: this.encryptionKey },
       expireAfterDays: props.logExpireAfterDays,
       forceDestroy: props.forceDestroy ?? false,
+      ...(props.accessLogs ? { accessLogs: props.accessLogs } : {}),
     });
     this.logBucket.addToResourcePolicy({
       sid: "CloudTrailAclCheck",

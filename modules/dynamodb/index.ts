@@ -25,15 +25,13 @@ export interface TableProps extends TableDescriptor {
   readonly encryptionKey?: EncryptionKey;
 }
 
-const READ_ACTIONS = [
-  "dynamodb:GetItem",
-  "dynamodb:BatchGetItem",
-  "dynamodb:Query",
-  "dynamodb:Scan",
-  "dynamodb:ConditionCheckItem",
-  "dynamodb:DescribeTable",
-];
-const WRITE_ACTIONS = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"];
+const READ_OPERATIONS = ["GetItem", "BatchGetItem", "Query", "Scan", "ConditionCheckItem", "DescribeTable"] as const;
+const WRITE_OPERATIONS = ["PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"] as const;
+const READ_ACTIONS = READ_OPERATIONS.map((operation) => `dynamodb:${operation}`);
+const WRITE_ACTIONS = WRITE_OPERATIONS.map((operation) => `dynamodb:${operation}`);
+
+/** A data-plane operation on a table's items, named as in the SDK and IAM (`PutItem` -> `dynamodb:PutItem`). */
+export type TableDataOperation = (typeof READ_OPERATIONS)[number] | (typeof WRITE_OPERATIONS)[number];
 const STREAM_READ_ACTIONS = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"];
 
 /**
@@ -94,6 +92,28 @@ export class Table extends Construct {
     grantee.addToPolicy({ sid, actions: WRITE_ACTIONS, resources: this.dataResources() });
     // Writes need the table key's data key too: DynamoDB encrypts each item under it.
     this.encryptionKey.grantEncryptDecrypt(grantee, `${sid}Key`, { viaService: "dynamodb" });
+  }
+
+  /**
+   * Exactly the operations the grantee's code calls, e.g. `["GetItem", "PutItem"]`
+   * (what the least-privilege proof in `scripts/proofs/` reads from its bundle). The key grant follows:
+   * encrypt/decrypt when any operation writes, decrypt only otherwise.
+   */
+  grantDataOperations(grantee: IGrantee, sid: string, operations: readonly TableDataOperation[]): void {
+    if (operations.length === 0) {
+      throw new Error(
+        `${this.node.path}: grantDataOperations("${sid}") lists no operation; name the ones the grantee's code calls, ` +
+          `from ${[...READ_OPERATIONS, ...WRITE_OPERATIONS].join(", ")}`,
+      );
+    }
+    const duplicates = operations.filter((operation, index) => operations.indexOf(operation) !== index);
+    if (duplicates.length > 0) {
+      throw new Error(`${this.node.path}: grantDataOperations("${sid}") lists ${duplicates.join(", ")} twice; list each operation once`);
+    }
+    grantee.addToPolicy({ sid, actions: operations.map((operation) => `dynamodb:${operation}`), resources: this.dataResources() });
+    const writes = operations.some((operation) => (WRITE_OPERATIONS as readonly string[]).includes(operation));
+    if (writes) this.encryptionKey.grantEncryptDecrypt(grantee, `${sid}Key`, { viaService: "dynamodb" });
+    else this.encryptionKey.grantDecrypt(grantee, `${sid}Key`, { viaService: "dynamodb" });
   }
 
   /** `grantReadData` and `grantWriteData` in one statement. */

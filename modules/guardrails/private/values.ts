@@ -1,0 +1,51 @@
+/**
+ * Readers for synthesized Terraform JSON, whose values are `unknown` until
+ * looked at. Provider bindings synthesize some booleans and numbers as
+ * strings (`"encrypted": "true"`), and a nested block as an object or a
+ * one-element list, so the readers accept both.
+ */
+
+export type Json = Readonly<Record<string, unknown>>;
+
+export function isRecord(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A nested block or list of blocks as a list (empty when absent). */
+export function blocks(value: unknown): Json[] {
+  if (Array.isArray(value)) return value.filter(isRecord);
+  return isRecord(value) ? [value] : [];
+}
+
+/** The first block of a nested block attribute, or undefined. */
+export function block(value: unknown): Json | undefined {
+  return blocks(value)[0];
+}
+
+export function str(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/** A string or list of strings as a list. */
+export function strs(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
+export function isTrue(value: unknown): boolean {
+  return value === true || value === "true";
+}
+
+export function num(value: unknown): number | undefined {
+  if (typeof value === "number") return value;
+  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) return Number(value);
+  return undefined;
+}
+
+/** Every string anywhere inside a value (attributes, nested blocks, lists). */
+export function strings(value: unknown, into: string[] = []): string[] {
+  if (typeof value === "string") into.push(value);
+  else if (Array.isArray(value)) for (const item of value) strings(item, into);
+  else if (isRecord(value)) for (const item of Object.values(value)) strings(item, into);
+  return into;
+}

@@ -1,0 +1,114 @@
+/**
+ * Reading a synthesized stack (`cdk.tf.json`) for the proofs: resources by
+ * type, Terraform references between them, and display names taken from
+ * construct paths.
+ */
+import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+
+export type Block = Record<string, unknown>;
+
+export interface StackJson {
+  readonly resource?: Record<string, Record<string, Block>>;
+  readonly data?: Record<string, Record<string, Block>>;
+  readonly output?: Record<string, Block>;
+}
+
+/** A synthesized stack: its folder (assets are relative to it) and its Terraform JSON. */
+export interface LoadedStack {
+  readonly name: string;
+  readonly dir: string;
+  readonly json: StackJson;
+}
+
+/** A resource's Terraform address, `aws_iam_role.auth-function_role_F45AB210`. */
+export type Address = string;
+
+export interface Resource {
+  readonly type: string;
+  readonly id: string;
+  readonly address: Address;
+  readonly block: Block;
+  /** Construct path without the stack, e.g. `auth-function/role/role`. */
+  readonly path: string;
+}
+
+export function loadStack(dir: string, name: string = basename(dir)): LoadedStack {
+  const json = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as StackJson;
+  return { name, dir, json };
+}
+
+function toResource(stack: LoadedStack, kind: "resource" | "data", type: string, id: string, block: Block): Resource {
+  const metadataPath = (block["//"] as { metadata?: { path?: string } } | undefined)?.metadata?.path;
+  const path = metadataPath ? metadataPath.split("/").slice(1).join("/") : id;
+  return { type, id, address: kind === "data" ? `data.${type}.${id}` : `${type}.${id}`, block, path };
+}
+
+/** Every resource of a type. */
+export function resourcesOf(stack: LoadedStack, type: string): Resource[] {
+  return Object.entries(stack.json.resource?.[type] ?? {}).map(([id, block]) => toResource(stack, "resource", type, id, block));
+}
+
+/** Every resource of every type. */
+export function allResources(stack: LoadedStack): Resource[] {
+  return Object.keys(stack.json.resource ?? {}).flatMap((type) => resourcesOf(stack, type));
+}
+
+/** A resource or data source by address (`aws_x.id` or `data.aws_x.id`). */
+export function resourceAt(stack: LoadedStack, address: Address): Resource | undefined {
+  const parts = address.split(".");
+  const [kind, type, id] = parts[0] === "data" ? (["data", parts[1], parts[2]] as const) : (["resource", parts[0], parts[1]] as const);
+  if (!type || !id) return undefined;
+  const block = kind === "data" ? stack.json.data?.[type]?.[id] : stack.json.resource?.[type]?.[id];
+  return block ? toResource(stack, kind, type, id, block) : undefined;
+}
+
+const REFERENCE = /\$\{(data\.)?(aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)(?=[.[}])/g;
+
+/** Addresses of every resource a value (string, array, object) refers to with `${type.id...}`. */
+export function referencesIn(value: unknown): Address[] {
+  const text = typeof value === "string" ? value : JSON.stringify(value ?? null);
+  const found = new Set<Address>();
+  for (const match of text.matchAll(REFERENCE)) found.add(`${match[1] ?? ""}${match[2]}.${match[3]}`);
+  return [...found];
+}
+
+/** The single resource a value refers to, when it is exactly one reference (`${aws_x.id.arn}`). */
+export function referenceOf(value: unknown): Address | undefined {
+  const refs = referencesIn(value);
+  return refs.length === 1 ? refs[0] : undefined;
+}
+
+/** `type.id` of a reference, restricted to one resource type. */
+export function referencesOfType(value: unknown, type: string): Address[] {
+  return referencesIn(value).filter((address) => address.startsWith(`${type}.`));
+}
+
+/** A readable name for an address: its construct path, else the address. */
+export function displayName(stack: LoadedStack, address: Address): string {
+  return resourceAt(stack, address)?.path ?? address;
+}
+
+export function asArray(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+export function asBlock(value: unknown): Block | undefined {
+  if (Array.isArray(value)) return asBlock(value[0]);
+  return value !== null && typeof value === "object" ? (value as Block) : undefined;
+}
+
+export function asString(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+export function asStrings(value: unknown): string[] {
+  return asArray(value).filter((item): item is string => typeof item === "string");
+}
+
+export function asNumber(value: unknown): number | undefined {
+  if (typeof value === "number") return value;
+  if (typeof value === "string" && /^-?\d+$/.test(value)) return Number(value);
+  return undefined;
+}
