@@ -1,5 +1,12 @@
 import type { EnvironmentInput } from "./schema";
 
+/** The GitHub repository that delivers every environment (placeholder: replace with the real `<owner>/<name>`). */
+const CI_REPOSITORY = "example-org/taskboard";
+
+/** Why dev may drop deletion protection: the reason every such dev waiver carries. */
+const DEV_IS_DISPOSABLE =
+  "dev is destroyed and recreated at will (deletionProtection: false) and holds only test data; staging and prod keep protection on";
+
 /**
  * The three environments, as data. Edit values here; `loadEnvironments()`
  * validates them before any construct is created.
@@ -7,6 +14,9 @@ import type { EnvironmentInput } from "./schema";
  * The account ids are placeholders for the team's three AWS accounts: each
  * environment's provider is pinned to its own account (`allowed_account_ids`),
  * so a dev configuration can never apply to the prod account.
+ *
+ * `ci.repository` is a placeholder slug too: set it to the repository that
+ * holds this code before bootstrapping, since the CI roles trust only it.
  */
 export const environments: readonly EnvironmentInput[] = [
   {
@@ -34,6 +44,34 @@ export const environments: readonly EnvironmentInput[] = [
     api: { throttlingBurstLimit: 50, throttlingRateLimit: 25, corsAllowedOrigins: [] },
     mailFrom: "taskboard-dev@example.com",
     auditLogExpiryDays: 90,
+    ci: { repository: CI_REPOSITORY },
+    // Prod-level compliance rules dev sets aside by design (modules/guardrails; `npm run check` lists them).
+    waivers: [
+      {
+        rule: "TB-CF-2",
+        resource: "dev/site/distribution",
+        reason:
+          "dev has no domain (edge.domain unset), so it is served on its *.cloudfront.net name, whose certificate cannot refuse TLS 1.0/1.1 viewers; it holds only test data",
+      },
+      {
+        rule: "TB-CF-5",
+        resource: "dev/site/distribution",
+        reason:
+          "WAF is off in dev (edge.waf.enabled: false) to save the web ACL and rule group charges; it holds only test data and API Gateway still throttles every route",
+      },
+      ...["users", "task-events", "login-attempts", "notifications-sent"].map((table) => ({
+        rule: "TB-DDB-3",
+        resource: `dev/tables/${table}/table`,
+        reason: `${DEV_IS_DISPOSABLE}; point-in-time recovery stays on`,
+      })),
+      { rule: "TB-RDS-5", resource: "dev/database/cluster", reason: DEV_IS_DISPOSABLE },
+      {
+        rule: "TB-RDS-4",
+        resource: "dev/database/cluster",
+        reason: "dev keeps one day of automated backups (database.backupRetentionDays: 1): its data is test data that migrations and the seed recreate",
+      },
+      { rule: "TB-ALB-4", resource: "dev/load-balancer/load-balancer", reason: DEV_IS_DISPOSABLE },
+    ],
   },
   {
     name: "staging",
@@ -64,6 +102,7 @@ export const environments: readonly EnvironmentInput[] = [
     api: { throttlingBurstLimit: 100, throttlingRateLimit: 50, corsAllowedOrigins: [] },
     mailFrom: "no-reply@staging.board.example.com",
     auditLogExpiryDays: 365,
+    ci: { repository: CI_REPOSITORY },
   },
   {
     name: "prod",
@@ -94,5 +133,6 @@ export const environments: readonly EnvironmentInput[] = [
     api: { throttlingBurstLimit: 500, throttlingRateLimit: 200, corsAllowedOrigins: [] },
     mailFrom: "no-reply@board.example.com",
     auditLogExpiryDays: 2555,
+    ci: { repository: CI_REPOSITORY },
   },
 ];

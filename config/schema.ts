@@ -145,6 +145,34 @@ export const apiSchema = z
     path: ["throttlingBurstLimit"],
   });
 
+/** A GitHub repository slug: the `sub` of its OIDC tokens names it (`repo:<owner>/<name>:...`). */
+const githubRepository = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/,
+    "must be a GitHub repository slug \"<owner>/<name>\", e.g. \"example-org/taskboard\"",
+  );
+
+export const ciSchema = z.strictObject({
+  /** The repository whose workflows may assume this environment's plan and deploy roles (GitHub OIDC). */
+  repository: githubRepository,
+});
+
+/**
+ * A compliance rule set aside for one resource, with the reason
+ * (modules/guardrails). Only `prod`-level rules, only outside prod; the pack
+ * rejects an unknown rule, a waiver that matches no failing resource, and one
+ * without a reason.
+ */
+export const waiverSchema = z.strictObject({
+  /** The rule's id, e.g. "TB-ALB-4". */
+  rule: z.string().regex(/^TB-[A-Z0-9]+-\d+$/, "must be a guardrail rule id such as \"TB-ALB-4\" (modules/guardrails/README.md)"),
+  /** The resource's construct path as the violation prints it, e.g. "dev/load-balancer/load-balancer" (or its logical id). */
+  resource: z.string().min(1, "must name the resource by its construct path, e.g. \"dev/load-balancer/load-balancer\""),
+  /** Why the rule does not apply here; `npm run check` prints it. */
+  reason: z.string().trim().min(1, "must say why the rule is waived here; a waiver without a reason is not accepted"),
+});
+
 export const environmentSchema = z
   .strictObject({
     name: z.enum(ENVIRONMENT_NAMES, `must be one of ${ENVIRONMENT_NAMES.join(", ")}`),
@@ -172,8 +200,19 @@ export const environmentSchema = z
     mailFrom: email,
     /** Days CloudTrail logs are kept in the audit bucket. */
     auditLogExpiryDays: z.number().int().min(90, "must be at least 90 days (audit evidence)").max(3650, "must be at most 3650 days"),
+    /** Continuous delivery: who may plan and deploy this environment from GitHub Actions. */
+    ci: ciSchema,
+    /** Compliance pack waivers for this environment (`prod`-level rules only, never in prod). @default - none */
+    waivers: z.array(waiverSchema).optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.name === "prod" && (env.waivers?.length ?? 0) > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["waivers"],
+        message: "must be empty in prod: the compliance pack's prod-level rules hold there without exception; fix the resources instead",
+      });
+    }
     const domain = env.edge.domain?.name;
     if (domain && !env.mailFrom.endsWith(`@${domain}`)) {
       ctx.addIssue({
@@ -200,6 +239,8 @@ export type DatabaseConfig = EnvironmentConfig["database"];
 export type ComputeConfig = EnvironmentConfig["compute"];
 export type EdgeConfig = EnvironmentConfig["edge"];
 export type ApiConfig = EnvironmentConfig["api"];
+export type CiConfig = EnvironmentConfig["ci"];
+export type WaiverConfig = z.output<typeof waiverSchema>;
 
 function isIpv4Cidr(value: string): boolean {
   const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);

@@ -195,6 +195,16 @@ describe("environment configuration", () => {
     expect(problemsOf({ ...dev, auditLogExpiryDays: 30 })[0]).toMatch(/^env\.auditLogExpiryDays = 30: must be at least 90 days/);
   });
 
+  it("names the GitHub repository that may plan and deploy each environment", () => {
+    for (const env of loadEnvironments({})) expect(env.ci.repository).toMatch(/^[^/]+\/[^/]+$/);
+  });
+
+  it("throws when the CI repository is not an owner/name slug", () => {
+    expect(problemsOf({ ...dev, ci: { repository: "https://github.com/example-org/taskboard" } })).toEqual([
+      'env.ci.repository = "https://github.com/example-org/taskboard": must be a GitHub repository slug "<owner>/<name>", e.g. "example-org/taskboard"',
+    ]);
+  });
+
   it("throws when two environments share a name", () => {
     expect(() => parseEnvironments([dev, dev])).toThrow(
       /environments\[1\]\.name: "dev" is already used by environments\[0\]\. Fix: give each environment its own name\./,
