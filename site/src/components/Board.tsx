@@ -1,5 +1,4 @@
 import {
-  closestCorners,
   DndContext,
   DragOverlay,
   KeyboardSensor,
@@ -18,6 +17,7 @@ import type { Task, TaskStatus } from "../../../contracts/api";
 import { useI18n } from "../i18n/I18nProvider";
 import { COLUMNS, type Columns } from "../state/columns";
 import { columnOf, moveAcross, reorderWithin, type ColumnOrder } from "../state/drag";
+import { boardCollisions } from "./collisions";
 import { Column } from "./Column";
 import { MouseAndPenSensor, POINTER_ACTIVATION, TOUCH_ACTIVATION } from "./sensors";
 import { TaskCardView } from "./TaskCard";
@@ -143,7 +143,7 @@ export function Board(props: BoardProps) {
   return (
     <DndContext
       sensors={sensors}
-      collisionDetection={closestCorners}
+      collisionDetection={boardCollisions}
       accessibility={{ announcements, screenReaderInstructions: { draggable: t("dnd.instructions") } }}
       onDragStart={handleDragStart}
       onDragOver={handleDragOver}
