@@ -352,3 +352,16 @@ describe("architecture diagram of the real prod stack", () => {
     expect(node("aws_cloudtrail").group).toBe("observability");
   });
 });
+
+describe("the README's architecture diagram", () => {
+  it("is the generated prod diagram, unedited", () => {
+    const generated = readFileSync(join(process.cwd(), "docs", "architecture-prod.md"), "utf8");
+    const readme = readFileSync(join(process.cwd(), "README.md"), "utf8");
+    const mermaid = (text: string) => {
+      const start = text.indexOf("```mermaid");
+      return text.slice(start, text.indexOf("```", start + 10) + 3);
+    };
+    expect(mermaid(generated).length).toBeGreaterThan(100);
+    expect(mermaid(readme)).toBe(mermaid(generated));
+  });
+});
