@@ -9,9 +9,10 @@
  *
  * Verifier API (authorizer, tasks-api):
  *   const verifier = createTokenVerifier({ publicKey });   // KeyObject or a lazy provider
+ *   // verified tokens are remembered until their `exp` (bounded LRU; `cacheSize: 0` turns it off)
  *   const principal = await verifier.authenticate(request.headers.authorization); // throws TokenRejectedError (401)
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from "node:crypto";
 import { chmodSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { GetPublicKeyCommand, KMSClient, SignCommand } from "@aws-sdk/client-kms";
@@ -280,6 +281,63 @@ export interface TokenVerifierOptions {
   readonly clock?: () => Date;
   /** Allowed skew between the signer's and the verifier's clocks. @default 5 */
   readonly clockToleranceSeconds?: number;
+  /**
+   * How many verified tokens to remember (least recently used evicted first), so
+   * a session's repeat requests skip the ECDSA check; 0 verifies every time.
+   * @default DEFAULT_VERIFIED_TOKEN_CACHE_SIZE
+   */
+  readonly cacheSize?: number;
+}
+
+/** About 200 bytes per entry; enough for every active session of one service instance. */
+export const DEFAULT_VERIFIED_TOKEN_CACHE_SIZE = 1_000;
+
+interface VerifiedToken {
+  readonly principal: Principal;
+  /** The window in which a full verification would accept the token again, in epoch ms. */
+  readonly validFromMs: number;
+  readonly validUntilMs: number;
+}
+
+/**
+ * Tokens that verified, keyed by the SHA-256 of the token string (the raw
+ * bearer credential is never kept as a key), in a bounded LRU.
+ *
+ * Security: a token is a bearer credential with a one-hour TTL and no
+ * revocation, so remembering that it verified grants nothing a full check
+ * would not. An entry never outlives the token's `exp` (checked against the
+ * clock on every hit, the verifier's clock tolerance not applied), a different
+ * string (a tampered token) has a different hash and is verified in full, and
+ * a refusal is never remembered.
+ */
+class VerifiedTokenCache {
+  private readonly entries = new Map<string, VerifiedToken>();
+
+  constructor(private readonly capacity: number) {}
+
+  static keyOf(token: string): string {
+    return createHash("sha256").update(token).digest("base64url");
+  }
+
+  /** The entry if it is still within its window at `nowMs`; an entry outside it is dropped. */
+  get(key: string, nowMs: number): VerifiedToken | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    this.entries.delete(key);
+    if (nowMs < entry.validFromMs || nowMs >= entry.validUntilMs) return undefined;
+    this.entries.set(key, entry); // re-insert: a Map iterates oldest first, so this marks it most recently used
+    return entry;
+  }
+
+  set(key: string, entry: VerifiedToken): void {
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    while (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done === true) break;
+      this.entries.delete(oldest.value);
+    }
+  }
 }
 
 /** The token in `Bearer <token>` (scheme case-insensitive), or undefined. */
@@ -293,8 +351,11 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   const clockTolerance = options.clockToleranceSeconds ?? 5;
   const keySource = options.publicKey;
   const publicKey = typeof keySource === "function" ? keySource : async () => keySource;
+  const cacheSize = options.cacheSize ?? DEFAULT_VERIFIED_TOKEN_CACHE_SIZE;
+  if (!Number.isInteger(cacheSize) || cacheSize < 0) throw new Error(`cacheSize must be a whole number >= 0 (0 disables the cache), not ${cacheSize}`);
+  const cache = cacheSize === 0 ? undefined : new VerifiedTokenCache(cacheSize);
 
-  const verify = async (token: string): Promise<Principal> => {
+  const verifySignatureAndClaims = async (token: string, now: Date): Promise<TokenClaims> => {
     // Outside the try: a key that cannot be fetched is an outage (500), not a bad token.
     const key = await publicKey();
     let payload: unknown;
@@ -307,7 +368,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         // Also refuses an `iat` in the future.
         maxTokenAge: TOKEN_TTL_SECONDS + clockTolerance,
         clockTolerance,
-        currentDate: clock(),
+        currentDate: now,
         typ: "JWT",
       }));
     } catch (error) {
@@ -316,7 +377,26 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     const claims = tokenClaimsSchema.safeParse(payload);
     // A validly signed token must still not outlive the policy (defends against a mis-issued long TTL).
     if (!claims.success || claims.data.exp - claims.data.iat > TOKEN_TTL_SECONDS) throw new TokenRejectedError("bad_claims");
-    return { email: claims.data.sub, role: claims.data.role, name: claims.data.name };
+    return claims.data;
+  };
+
+  const verify = async (token: string): Promise<Principal> => {
+    const now = clock();
+    const cacheKey = cache === undefined ? undefined : VerifiedTokenCache.keyOf(token);
+    const cached = cacheKey === undefined ? undefined : cache?.get(cacheKey, now.getTime());
+    if (cached !== undefined) return { ...cached.principal };
+
+    const claims = await verifySignatureAndClaims(token, now);
+    const principal: Principal = { email: claims.sub, role: claims.role, name: claims.name };
+    const entry: VerifiedToken = {
+      principal,
+      // The same window a full check enforces (`iat` not in the future), except that it ends at `exp` sharp.
+      validFromMs: (claims.iat - clockTolerance) * 1000,
+      validUntilMs: claims.exp * 1000,
+    };
+    // A token accepted only thanks to the clock tolerance is not remembered.
+    if (cacheKey !== undefined && now.getTime() < entry.validUntilMs) cache?.set(cacheKey, entry);
+    return { ...principal };
   };
 
   return {
