@@ -35,6 +35,11 @@ const email = z
 /** An instant, as ISO-8601 with a timezone (`2026-11-21T09:00:00.000Z`); normalised to UTC. */
 const instant = z.iso
   .datetime({ offset: true, message: "must be an ISO-8601 date-time with a timezone, e.g. 2026-11-21T09:00:00Z" })
+  // ISO-8601 allows year 0000, which PostgreSQL refuses; a bound keeps such input a 400, not a database error.
+  .refine((value) => {
+    const year = new Date(value).getUTCFullYear();
+    return year >= 1970 && year <= 9999;
+  }, "must be a date-time between the years 1970 and 9999")
   .transform((value) => new Date(value).toISOString());
 
 export const roleSchema = z.enum(ROLES, `must be one of ${ROLES.join(", ")}`);

@@ -211,6 +211,8 @@ describe.each(backends.list)("tasks-api over HTTP on $name", (backend) => {
       [{ title: "t", pic: "not-an-email" }, "pic"],
       [{ title: "t", dueAt: "tomorrow" }, "dueAt"],
       [{ title: "t", dueAt: "2030-01-01T00:00:00" }, "dueAt"],
+      // Valid ISO-8601 that PostgreSQL refuses: must be a 400 naming the field, never a database error.
+      [{ title: "t", dueAt: "0000-01-01T00:00:00Z" }, "dueAt"],
       [{ title: "t", position: "1" }, "position"],
       [{ title: "t", owner: "me" }, "owner"],
       [[], "(body)"],
