@@ -4,8 +4,9 @@
  * pack's rules × environments table first). Exits 1 if any section fails,
  * after all of them have printed.
  *
- * Usage: node --import tsx scripts/check.ts [--bootstrap]
- *   --bootstrap  also check the bootstrap-<env> stacks (no waivers apply to them)
+ * Usage: node --import tsx scripts/check.ts [--environments-only]
+ *   Checks every environment stack and its bootstrap-<env> stack (no waivers apply to those);
+ *   --environments-only skips the bootstrap stacks. (--bootstrap is accepted and is the default.)
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +16,7 @@ import { App } from "cdktf";
 import { loadEnvironments } from "../config";
 import { BootstrapStack } from "../stacks/bootstrap-stack";
 import { EnvironmentStack } from "../stacks/environment-stack";
+import { GUARDRAILS_MODE_CONTEXT } from "../stacks/platform-stack";
 import { complianceSection } from "./lib/check-compliance";
 import type { CheckContext, CheckSection, CheckStack } from "./lib/check-section";
 import { leastPrivilegeSection, reachabilitySection } from "./proofs/sections";
@@ -24,11 +26,11 @@ export const SECTIONS: CheckSection[] = [complianceSection, leastPrivilegeSectio
 
 /**
  * Synthesizes the configured environments (and optionally their bootstrap
- * stacks) into `outdir`, exactly as `npm run synth` would but without the
- * compliance pack attached, so a violation is reported instead of thrown.
+ * stacks) into `outdir`, exactly as `npm run synth` would but with the
+ * compliance pack in report mode, so a violation is reported instead of thrown.
  */
 export function synthesizeForCheck(outdir: string, options: { bootstrap?: boolean } = {}): CheckStack[] {
-  const app = new App({ outdir, stackTraces: false });
+  const app = new App({ outdir, stackTraces: false, context: { [GUARDRAILS_MODE_CONTEXT]: "report" } });
   const built: { name: string; kind: CheckStack["kind"]; config: CheckStack["config"] }[] = [];
   for (const config of loadEnvironments()) {
     new EnvironmentStack(app, config.name, config);
@@ -46,10 +48,12 @@ export function synthesizeForCheck(outdir: string, options: { bootstrap?: boolea
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { bootstrap: { type: "boolean", default: false } } });
+  const { values } = parseArgs({
+    options: { bootstrap: { type: "boolean", default: true }, "environments-only": { type: "boolean", default: false } },
+  });
   const outdir = mkdtempSync(join(tmpdir(), "taskboard-check-"));
   try {
-    const context: CheckContext = { stacks: synthesizeForCheck(outdir, { bootstrap: values.bootstrap }) };
+    const context: CheckContext = { stacks: synthesizeForCheck(outdir, { bootstrap: values.bootstrap && !values["environments-only"] }) };
     let ok = true;
     for (const section of SECTIONS) {
       const result = await section.run(context);

@@ -14,6 +14,7 @@ import { PlatformStack, stateLocation } from "./platform-stack";
  */
 export class BootstrapStack extends PlatformStack {
   readonly stateBucket: SecureBucket;
+  readonly stateAccessLogBucket: SecureBucket;
   readonly ciAccess: GithubCiAccess;
 
   constructor(scope: Construct, id: string, config: EnvironmentConfig) {
@@ -26,11 +27,20 @@ export class BootstrapStack extends PlatformStack {
     if (key.aliasName !== state.kmsKeyAlias) {
       throw new Error(`${this.node.path}: state key alias ${key.aliasName} differs from the backend's ${state.kmsKeyAlias}`);
     }
+    // Server access logs of the state bucket: who read or wrote which environment's state. SSE-S3 because
+    // S3 log delivery cannot write SSE-KMS; it is itself a log destination, so it is not logged (TB-S3-5).
+    this.stateAccessLogBucket = new SecureBucket(this, "state-access-logs", {
+      purpose: "tfstate-access-logs",
+      encryption: { type: "s3-managed" },
+      expireAfterDays: 365,
+    });
+    this.stateAccessLogBucket.bucket.addOverride("lifecycle.prevent_destroy", true);
     this.stateBucket = new SecureBucket(this, "state-bucket", {
       purpose: "tfstate",
       bucketName: state.bucket,
       encryption: { type: "kms", key },
       noncurrentVersionExpireDays: 365,
+      accessLogs: { bucket: this.stateAccessLogBucket, prefix: "s3/tfstate/" },
     });
     // Losing this bucket loses every environment's state: Terraform itself refuses to destroy it.
     this.stateBucket.bucket.addOverride("lifecycle.prevent_destroy", true);
@@ -39,6 +49,7 @@ export class BootstrapStack extends PlatformStack {
     this.ciAccess = new GithubCiAccess(this, "ci-access", {
       repository: config.ci.repository,
       stateBucket: this.stateBucket,
+      stateAccessLogBucket: this.stateAccessLogBucket,
       stateObjectKey: state.key,
       hostedZoneIds: config.edge.domain ? [config.edge.domain.hostedZoneId] : [],
       emailIdentities: [config.edge.domain?.name ?? config.mailFrom],
@@ -46,6 +57,7 @@ export class BootstrapStack extends PlatformStack {
 
     new TerraformOutput(this, "state_bucket_name", { value: this.stateBucket.bucketName });
     new TerraformOutput(this, "state_key_arn", { value: key.keyArn });
+    new TerraformOutput(this, "state_access_log_bucket_name", { value: this.stateAccessLogBucket.bucketName });
     // The repository variables AWS_PLAN_ROLE_ARN / AWS_DEPLOY_ROLE_ARN of the GitHub environments take these.
     new TerraformOutput(this, "ci_plan_role_arn", { value: this.ciAccess.planRoleArn });
     new TerraformOutput(this, "ci_deploy_role_arn", { value: this.ciAccess.deployRoleArn });

@@ -57,7 +57,8 @@ export class EnvironmentStack extends PlatformStack {
   readonly audit: AuditTrail;
 
   constructor(scope: Construct, id: string, config: EnvironmentConfig) {
-    super(scope, id, config);
+    // The environment's waivers name its own resources; the bootstrap stack gets none.
+    super(scope, id, config, { waivers: config.waivers ?? [] });
     useS3State(this, config);
     const retentionDays = config.logRetentionDays;
 

@@ -3,14 +3,31 @@ import { S3Backend, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { APP_NAME, type EnvironmentConfig } from "../config";
 import { PlatformContext } from "../modules/core/context";
+import { Guardrails, type Waiver } from "../modules/guardrails";
 
 /** The region CloudFront, its certificates, WAF web ACLs and billing metrics live in. */
 export const GLOBAL_REGION = "us-east-1";
 
 /**
+ * App context key: set to `"report"` (only `npm run check` does) to synthesize
+ * without the compliance pack failing the synth, so violations are reported
+ * as a table instead of thrown. Anything else, or unset, enforces the pack.
+ */
+export const GUARDRAILS_MODE_CONTEXT = "taskboard:guardrails";
+
+export interface PlatformStackOptions {
+  /**
+   * Compliance pack waivers for this stack's resources (`prod`-level rules only, outside prod).
+   * @default - none: every rule holds
+   */
+  readonly waivers?: readonly Waiver[];
+}
+
+/**
  * A stack bound to one environment's account: the provider refuses any other
- * account, every resource carries the cost tags, and a second provider in
- * `us-east-1` serves what CloudFront needs there.
+ * account, every resource carries the cost tags, a second provider in
+ * `us-east-1` serves what CloudFront needs there, and the compliance pack
+ * (modules/guardrails) fails the synth on any violation.
  */
 export class PlatformStack extends TerraformStack {
   readonly config: EnvironmentConfig;
@@ -18,8 +35,10 @@ export class PlatformStack extends TerraformStack {
   readonly provider: AwsProvider;
   /** Provider alias for `us-east-1`, for ACM certificates, WAF and billing alarms used by CloudFront. */
   readonly globalProvider: AwsProvider;
+  /** The compliance pack on this stack; undefined only in `npm run check`'s report mode. */
+  readonly guardrails?: Guardrails;
 
-  constructor(scope: Construct, id: string, config: EnvironmentConfig) {
+  constructor(scope: Construct, id: string, config: EnvironmentConfig, options: PlatformStackOptions = {}) {
     super(scope, id);
     this.config = config;
     this.platform = PlatformContext.set(this, {
@@ -38,6 +57,10 @@ export class PlatformStack extends TerraformStack {
       region: GLOBAL_REGION,
       ...providerSettings,
     });
+    // Every stack, bootstrap included: the rules read the rendered JSON at synth, after subclasses add resources.
+    if (this.node.tryGetContext(GUARDRAILS_MODE_CONTEXT) !== "report") {
+      this.guardrails = new Guardrails(this, "guardrails", { environment: config.name, waivers: options.waivers ?? [] });
+    }
   }
 }
 

@@ -1,30 +1,35 @@
 import { describe, expect, it } from "vitest";
 import { Testing } from "cdktf";
 import { loadEnvironments, type EnvironmentConfig } from "../../config";
-import { applyGuardrails, describeProblems, evaluateGuardrails, type Guardrails } from "../../modules/guardrails";
+import { describeProblems, evaluateGuardrails, type Guardrails } from "../../modules/guardrails";
+import { BootstrapStack } from "../../stacks/bootstrap-stack";
 import { EnvironmentStack } from "../../stacks/environment-stack";
+import type { PlatformStack } from "../../stacks/platform-stack";
 import { complianceTable } from "../../scripts/lib/check-compliance";
 
 const environments = loadEnvironments({});
 
 interface Built {
-  readonly stack: EnvironmentStack;
+  readonly stack: PlatformStack;
   readonly guardrails: Guardrails;
   readonly json: unknown;
 }
 const built = new Map<string, Built>();
 
-/** Each environment built once per file, with the pack applied as main.ts applies it. */
-function build(config: EnvironmentConfig): Built {
-  let entry = built.get(config.name);
+/** Each stack built once per file, with the pack its PlatformStack attaches (as `npm run synth` runs it). */
+function buildStack(name: string, create: () => PlatformStack): Built {
+  let entry = built.get(name);
   if (!entry) {
-    const stack = new EnvironmentStack(Testing.app(), config.name, config);
-    const guardrails = applyGuardrails(stack, config);
-    entry = { stack, guardrails, json: stack.toTerraform() };
-    built.set(config.name, entry);
+    const stack = create();
+    expect(stack.guardrails, `${name} carries the compliance pack`).toBeDefined();
+    entry = { stack, guardrails: stack.guardrails!, json: stack.toTerraform() };
+    built.set(name, entry);
   }
   return entry;
 }
+const build = (config: EnvironmentConfig) => buildStack(config.name, () => new EnvironmentStack(Testing.app(), config.name, config));
+const buildBootstrap = (config: EnvironmentConfig) =>
+  buildStack(`bootstrap-${config.name}`, () => new BootstrapStack(Testing.app(), `bootstrap-${config.name}`, config));
 
 describe.each(environments.map((config) => [config.name, config] as const))("the %s environment", (name, config) => {
   it("passes the compliance pack at synth (with its configured waivers)", () => {
@@ -37,6 +42,31 @@ describe.each(environments.map((config) => [config.name, config] as const))("the
     const judged = new Set(report.results.filter((r) => r.outcome.status !== "n/a").map((r) => r.rule.id));
     expect(report.rules.filter((r) => !judged.has(r.id)).map((r) => r.id)).toEqual(["TB-IAM-5"]);
     expect(name).toBe(config.name);
+  });
+});
+
+describe.each(environments.map((config) => [config.name, config] as const))("the %s bootstrap stack", (name, config) => {
+  it("passes the compliance pack at synth, with no waivers", () => {
+    const { stack, guardrails, json } = buildBootstrap(config);
+    const report = guardrails.evaluate(json);
+    expect(report.violations.map((v) => `${v.rule.id} ${v.resource.path}: ${v.outcome.status === "fail" ? v.outcome.detail : ""}`)).toEqual([]);
+    expect(report.waiverErrors).toEqual([]);
+    expect(report.results.some((r) => r.waiver !== undefined)).toBe(false);
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+    // What the bootstrap stack holds is judged: the state and log buckets, the key, the CI roles' policies and trust.
+    const judged = new Set(report.results.filter((r) => r.outcome.status !== "n/a").map((r) => r.rule.id));
+    for (const id of ["TB-S3-1", "TB-S3-2", "TB-S3-3", "TB-S3-4", "TB-S3-5", "TB-S3-6", "TB-KMS-1", "TB-IAM-1", "TB-IAM-2", "TB-IAM-5"]) {
+      expect(judged, `${name} ${id}`).toContain(id);
+    }
+  });
+
+  it("logs the state bucket's access into a bucket that is only a log destination", () => {
+    const { guardrails, json } = buildBootstrap(config);
+    const s3 = guardrails.evaluate(json).results.filter((r) => r.rule.id === "TB-S3-5");
+    expect(s3.map((r) => `${r.resource.path} ${r.outcome.status}`).sort()).toEqual([
+      `bootstrap-${name}/state-access-logs/bucket n/a`,
+      `bootstrap-${name}/state-bucket/bucket pass`,
+    ]);
   });
 });
 

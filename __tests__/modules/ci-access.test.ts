@@ -196,6 +196,26 @@ describe("GithubCiAccess", () => {
     ]);
   });
 
+  it("names the deploy role's actions (no `*` or `service:*`) and confines every write on `*` by the Environment tag", () => {
+    const allows = roleStatements(synth(build().stack), "deploy").filter((s) => s.effect !== "Deny");
+    for (const statement of allows) {
+      for (const action of statement.actions) expect(action, statement.sid).not.toMatch(/^(\*|[a-z0-9-]+:\*)$/);
+      const onAnything = (statement.resources ?? []).some((r) => r === "*");
+      const writes = statement.actions.filter((action) => !isReadOnly(action) && action !== "ecr:GetAuthorizationToken");
+      if (!onAnything || writes.length === 0) continue;
+      expect(statement.condition ?? [], statement.sid).toContainEqual({
+        test: "StringEquals",
+        variable: expect.stringMatching(/^aws:(RequestTag|ResourceTag)\/Environment$/),
+        values: ["test"],
+      });
+    }
+    const network = allows.filter((s) => s.sid === "CreateTaggedNetwork" || s.sid === "ChangeOwnNetwork");
+    expect(network.map((s) => s.condition!.map((c) => c.variable))).toEqual([
+      ["aws:RequestTag/Environment", "aws:RequestedRegion"],
+      ["aws:ResourceTag/Environment", "aws:RequestedRegion"],
+    ]);
+  });
+
   it("stops the deploy role from editing the CI roles, the OIDC provider, the state bucket or the state key", () => {
     const statements = roleStatements(synth(build().stack), "deploy");
     const denies = Object.fromEntries(statements.filter((s) => s.effect === "Deny").map((s) => [s.sid, s]));
@@ -206,6 +226,15 @@ describe("GithubCiAccess", () => {
       `arn:aws:iam::${TEST_ACCOUNT}:oidc-provider/*`,
     ]);
     expect(denies.DenyChangingStateBucket!.actions).toEqual(expect.arrayContaining(["s3:DeleteBucket", "s3:PutBucket*", "s3:DeleteObjectVersion"]));
+    const stack = testStack();
+    const stateAccessLogBucket = new SecureBucket(stack, "state-access-logs", { purpose: "tfstate-access-logs", encryption: { type: "s3-managed" } });
+    const withLogs = roleStatements(synth(build({ stateAccessLogBucket }, stack).stack), "deploy").find((s) => s.sid === "DenyChangingStateBucket")!;
+    expect(withLogs.resources).toEqual([
+      expect.stringMatching(/state-bucket_[0-9A-Fa-z_]+\.arn\}$/),
+      expect.stringMatching(/state-bucket_[0-9A-Fa-z_]+\.arn\}\/\*$/),
+      expect.stringMatching(/state-access-logs_[0-9A-Fa-z_]+\.arn\}$/),
+      expect.stringMatching(/state-access-logs_[0-9A-Fa-z_]+\.arn\}\/\*$/),
+    ]);
     expect(denies.DenyChangingStateKey!.actions).toEqual(expect.arrayContaining(["kms:ScheduleKeyDeletion", "kms:PutKeyPolicy"]));
   });
 
@@ -219,7 +248,8 @@ describe("GithubCiAccess", () => {
   it("keeps every managed policy under IAM's 6,144-character limit, and attaches at most 10 per role", () => {
     const out = synth(build({ hostedZoneIds: ["Z0123456789ABCDEFGHIJ"], emailIdentities: ["board.example.com"] }).stack);
     const documents = Object.entries(out.dataSources("aws_iam_policy_document")).filter(([id]) => /^ci_(plan|deploy)_[a-z]+-document_/.test(id));
-    expect(documents.length).toBe(6);
+    // plan: refresh; deploy: refresh, compute, network, data, edge, operations, delivery.
+    expect(documents.length).toBe(8);
     for (const [id, doc] of documents) {
       const statements = doc.statement as Statement[];
       // Token references are rendered as ~70-character ARNs; IAM counts the policy without whitespace.
@@ -276,8 +306,10 @@ describe("bootstrap stack CI access", () => {
   it("gives dev (no domain) no Route53 write and the sender address as its SES identity", () => {
     const stack = new BootstrapStack(Testing.app(), "bootstrap-dev", dev!);
     const json = JSON.parse(Testing.synth(stack)) as { data: Record<string, Record<string, { statement: Statement[] }>> };
-    const edge = Object.entries(json.data.aws_iam_policy_document!).find(([id]) => id.startsWith("ci-access_deploy_edge-document"))![1].statement;
+    const documents = Object.entries(json.data.aws_iam_policy_document!);
+    const edge = documents.find(([id]) => id.startsWith("ci-access_deploy_edge-document"))![1].statement;
     expect(edge.some((s) => s.sid === "WriteOwnZoneRecords")).toBe(false);
-    expect(edge.find((s) => s.sid === "ManageOwnEmail")!.resources).toContain(`arn:aws:ses:${dev!.region}:${dev!.accountId}:identity/${dev!.mailFrom}`);
+    const operations = documents.find(([id]) => id.startsWith("ci-access_deploy_operations-document"))![1].statement;
+    expect(operations.find((s) => s.sid === "ManageOwnEmail")!.resources).toContain(`arn:aws:ses:${dev!.region}:${dev!.accountId}:identity/${dev!.mailFrom}`);
   });
 });

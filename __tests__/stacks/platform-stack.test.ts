@@ -56,6 +56,13 @@ describe("environment stack", () => {
   });
 });
 
+/** The one resource of `type` that belongs to the state bucket (the bootstrap stack also holds its access-log bucket). */
+function stateBucketResource(resources: Record<string, Record<string, Record<string, unknown>>>, type: string): Record<string, unknown> {
+  const matches = Object.entries(resources[type] ?? {}).filter(([id]) => id.startsWith("state-bucket_"));
+  expect(matches, type).toHaveLength(1);
+  return matches[0]![1];
+}
+
 describe("bootstrap stack", () => {
   function synthBootstrap(): TerraformJson {
     const stack = new BootstrapStack(Testing.app(), "bootstrap-dev", dev!);
@@ -69,24 +76,39 @@ describe("bootstrap stack", () => {
   it("creates exactly the bucket and key alias the environment's backend names", () => {
     const json = synthBootstrap();
     const state = stateLocation(dev!);
-    const bucket = Object.values(json.resource!.aws_s3_bucket!)[0]!;
+    const bucket = stateBucketResource(json.resource!, "aws_s3_bucket");
     expect(bucket.bucket).toBe(state.bucket);
     expect(Object.values(json.resource!.aws_kms_alias!)[0]!.name).toBe(state.kmsKeyAlias);
   });
 
   it("protects the state bucket: versioned, KMS-encrypted, public access blocked, never destroyed by Terraform", () => {
     const resources = synthBootstrap().resource!;
-    const bucket = Object.values(resources.aws_s3_bucket!)[0]!;
+    const bucket = stateBucketResource(resources, "aws_s3_bucket");
     expect(bucket.lifecycle).toEqual({ prevent_destroy: true });
     expect(bucket.force_destroy).toBe(false);
-    expect(Object.values(resources.aws_s3_bucket_versioning!)[0]!.versioning_configuration).toEqual({ status: "Enabled" });
-    expect(Object.values(resources.aws_s3_bucket_public_access_block!)[0]).toMatchObject({
+    expect(stateBucketResource(resources, "aws_s3_bucket_versioning").versioning_configuration).toEqual({ status: "Enabled" });
+    expect(stateBucketResource(resources, "aws_s3_bucket_public_access_block")).toMatchObject({
       block_public_acls: true,
       block_public_policy: true,
       ignore_public_acls: true,
       restrict_public_buckets: true,
     });
-    const rule = (Object.values(resources.aws_s3_bucket_server_side_encryption_configuration!)[0]!.rule as Record<string, unknown>[])[0];
+    const rule = (stateBucketResource(resources, "aws_s3_bucket_server_side_encryption_configuration").rule as Record<string, unknown>[])[0];
     expect(rule).toMatchObject({ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms" } });
+  });
+
+  it("logs every access to the state into an SSE-S3 bucket that Terraform never destroys and that expires logs after a year", () => {
+    const resources = synthBootstrap().resource!;
+    const logging = stateBucketResource(resources, "aws_s3_bucket_logging");
+    expect(logging.target_prefix).toBe("s3/tfstate/");
+    expect(logging.target_bucket).toMatch(/^\$\{aws_s3_bucket\.state-access-logs_bucket_[0-9A-F]+\.bucket\}$/);
+    const logBucket = Object.entries(resources.aws_s3_bucket!).find(([id]) => id.startsWith("state-access-logs_"))![1];
+    expect(logBucket.lifecycle).toEqual({ prevent_destroy: true });
+    const sse = Object.entries(resources.aws_s3_bucket_server_side_encryption_configuration!).find(([id]) => id.startsWith("state-access-logs_"))![1];
+    expect((sse.rule as Record<string, unknown>[])[0]).toMatchObject({ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } });
+    const versioning = Object.entries(resources.aws_s3_bucket_versioning!).find(([id]) => id.startsWith("state-access-logs_"))![1];
+    expect(versioning.versioning_configuration).toEqual({ status: "Enabled" });
+    const lifecycle = Object.entries(resources.aws_s3_bucket_lifecycle_configuration!).find(([id]) => id.startsWith("state-access-logs_"))![1];
+    expect(JSON.stringify(lifecycle.rule)).toContain('"days":365');
   });
 });

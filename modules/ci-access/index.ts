@@ -10,6 +10,8 @@ import {
   manageComputeStatements,
   manageDataStatements,
   manageEdgeStatements,
+  manageNetworkStatements,
+  manageOperationsStatements,
   refreshReadStatements,
   type CiScope,
 } from "./private/policies";
@@ -22,6 +24,11 @@ export interface GithubCiAccessProps {
   readonly repository: string;
   /** The bucket holding this environment's Terraform state (the bootstrap stack's). */
   readonly stateBucket: SecureBucket;
+  /**
+   * Where the state bucket's server access logs go; the deploy role may not change or empty it.
+   * @default - no log bucket to protect
+   */
+  readonly stateAccessLogBucket?: SecureBucket;
   /** The state object's key in `stateBucket` (`taskboard/<env>/terraform.tfstate`); its lock file is `<key>.tflock`. */
   readonly stateObjectKey: string;
   /**
@@ -141,9 +148,11 @@ export class GithubCiAccess extends Construct {
     this.planRole.attachPolicy("refresh", "Configuration reads terraform plan refreshes with; no data reads", refreshReadStatements(ciScope));
 
     this.deployRole.attachPolicy("refresh", "Configuration reads terraform refreshes with", refreshReadStatements(ciScope));
-    this.deployRole.attachPolicy("compute", "Identities, functions, containers, network", manageComputeStatements(ciScope));
+    this.deployRole.attachPolicy("compute", "Identities, functions, containers, scaling", manageComputeStatements(ciScope));
+    this.deployRole.attachPolicy("network", "VPC networking and launch templates, by Environment tag", manageNetworkStatements(ciScope));
     this.deployRole.attachPolicy("data", "Tables, database, buckets, keys, queues, topics", manageDataStatements(ciScope));
-    this.deployRole.attachPolicy("edge", "Load balancers, CDN, certificates, WAF, API, DNS, email, logs, alarms, events", manageEdgeStatements(ciScope));
+    this.deployRole.attachPolicy("edge", "Load balancers, CDN, certificates, WAF, API, DNS", manageEdgeStatements(ciScope));
+    this.deployRole.attachPolicy("operations", "Logs, alarms, dashboards, events, pipes, schedules, trail, email", manageOperationsStatements(ciScope));
     this.deployRole.attachPolicy(
       "delivery",
       "Image push, migration task, site publish, smoke-test account; guards on CI access and state",
@@ -154,6 +163,7 @@ export class GithubCiAccess extends Construct {
         smokeTestSecretName: platform.name(props.smokeTestSecretPurpose ?? "smoke-test", { maxLength: 512 }),
         ciNamePrefix: platform.name("ci"),
         stateBucketArn: props.stateBucket.bucketArn,
+        stateAccessLogBucketArn: props.stateAccessLogBucket?.bucketArn,
         stateKeyArn: props.stateBucket.encryptionKey?.keyArn,
       }),
     );

@@ -2,7 +2,7 @@ import type { EnvironmentConfig } from "../../config";
 
 /** One synthesized stack that `npm run check` proves things about. */
 export interface CheckStack {
-  /** Stack name: `dev`, `staging`, `prod` (or `bootstrap-<env>` with `--bootstrap`). */
+  /** Stack name: `dev`, `staging`, `prod` and `bootstrap-<env>` (unless `--environments-only`). */
   readonly name: string;
   readonly kind: "environment" | "bootstrap";
   /** The environment the stack belongs to. */

@@ -30,6 +30,8 @@ export interface DeliveryTargets {
   /** Name prefix of the CI roles and their policies, which the deploy role must never edit. */
   readonly ciNamePrefix: string;
   readonly stateBucketArn: string;
+  /** The state bucket's server access log bucket, when there is one. */
+  readonly stateAccessLogBucketArn?: string;
   /** The state key, when the state bucket is SSE-KMS. */
   readonly stateKeyArn?: string;
 }
@@ -332,9 +334,24 @@ export function manageComputeStatements(scope: CiScope): PolicyStatement[] {
       ],
     },
     {
-      sid: "ManageTaskDefinitions",
-      // Task definition registration and ECS describes have no resource-level permissions; "*" is the only resource.
-      actions: ["ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DeleteTaskDefinitions", "ecs:Describe*", "ecs:List*"],
+      sid: "RegisterTaggedTaskDefinitions",
+      // RegisterTaskDefinition has no resource-level permission; the new revision must carry this
+      // environment's tag (default_tags send it), which RegisterTaskDefinition supports as aws:RequestTag.
+      actions: ["ecs:RegisterTaskDefinition"],
+      resources: ["*"],
+      conditions: [{ test: "StringEquals", variable: "aws:RequestTag/Environment", values: [scope.environmentTag] }],
+    },
+    {
+      sid: "RetireOwnTaskDefinitions",
+      // Deregistration has no resource-level permission either; ECS evaluates the revision's own tags.
+      actions: ["ecs:DeregisterTaskDefinition", "ecs:DeleteTaskDefinitions"],
+      resources: ["*"],
+      conditions: [{ test: "StringEquals", variable: "aws:ResourceTag/Environment", values: [scope.environmentTag] }],
+    },
+    {
+      sid: "DescribeContainers",
+      // ECS describes and lists have no resource-level permissions.
+      actions: ["ecs:Describe*", "ecs:List*"],
       resources: ["*"],
     },
     {
@@ -352,54 +369,139 @@ export function manageComputeStatements(scope: CiScope): PolicyStatement[] {
       resources: [a.at("autoscaling", `autoScalingGroup:*:autoScalingGroupName/${p}-*`)],
     },
     {
-      sid: "ManageNetworkAndScaling",
-      // EC2 networking, launch templates, ELB describes and Application Auto Scaling identify resources by
-      // generated ids, so names cannot scope them; the account holds only this environment, and the region is pinned.
+      sid: "ManageServiceScaling",
+      // Scalable target ids are generated; the ARN pins this account and region.
       actions: [
-        "ec2:Describe*",
-        "ec2:*Vpc",
-        "ec2:*VpcAttribute",
-        "ec2:*VpcEndpoint",
-        "ec2:*VpcEndpoints",
-        "ec2:*Subnet",
-        "ec2:*SubnetAttribute",
-        "ec2:*Route",
-        "ec2:*RouteTable",
-        "ec2:*RouteTableAssociation",
-        "ec2:*InternetGateway",
-        "ec2:AllocateAddress",
-        "ec2:ReleaseAddress",
-        "ec2:DisassociateAddress",
-        "ec2:*NatGateway",
-        "ec2:*SecurityGroup",
-        "ec2:*SecurityGroupIngress",
-        "ec2:*SecurityGroupEgress",
-        "ec2:ModifySecurityGroupRules",
-        "ec2:UpdateSecurityGroupRuleDescriptions*",
-        "ec2:*NetworkAclEntry",
-        "ec2:ReplaceNetworkAclAssociation",
-        "ec2:*FlowLogs",
-        "ec2:*LaunchTemplate",
-        "ec2:*LaunchTemplateVersion",
-        "ec2:*LaunchTemplateVersions",
-        // An Auto Scaling group with a launch template is checked for RunInstances as its creator.
-        "ec2:RunInstances",
-        // API Gateway VPC links place their network interfaces as the caller.
-        "ec2:*NetworkInterface",
-        "ec2:*NetworkInterfacePermission",
-        "ec2:CreateTags",
-        "ec2:DeleteTags",
-        "elasticloadbalancing:Describe*",
-        "application-autoscaling:*",
+        "application-autoscaling:RegisterScalableTarget",
+        "application-autoscaling:DeregisterScalableTarget",
+        "application-autoscaling:PutScalingPolicy",
+        "application-autoscaling:DeleteScalingPolicy",
+        "application-autoscaling:TagResource",
+        "application-autoscaling:UntagResource",
+        "application-autoscaling:ListTagsForResource",
+        "application-autoscaling:Describe*",
       ],
-      resources: ["*"],
-      conditions: [{ test: "StringEquals", variable: "aws:RequestedRegion", values: [scope.region] }],
+      resources: [a.at("application-autoscaling", "scalable-target/*")],
     },
     {
       sid: "ResolveEcsAmiParameter",
       // The launch template's image is `resolve:ssm:` of AWS's public ECS-optimized AMI parameter; EC2 resolves it as the caller.
       actions: ["ssm:GetParameters", "ssm:GetParameter"],
       resources: [`arn:${scope.partition}:ssm:${scope.region}::parameter/aws/service/ecs/*`],
+    },
+  ];
+}
+
+/**
+ * EC2 networking and launch templates. Their ids are generated, so names
+ * cannot scope them: creates must carry this environment's `Environment` tag
+ * (the provider's default_tags send it in TagSpecifications, which EC2
+ * evaluates as aws:RequestTag for every resource the call touches), and
+ * changes and deletes act only on resources already carrying it. Every
+ * statement also pins the home region.
+ */
+export function manageNetworkStatements(scope: CiScope): PolicyStatement[] {
+  const { partition, accountId, region } = scope;
+  const inRegion = { test: "StringEquals", variable: "aws:RequestedRegion", values: [region] };
+  const ec2 = (resource: string) => `arn:${partition}:ec2:${region}:${accountId}:${resource}`;
+  return [
+    {
+      sid: "CreateTaggedNetwork",
+      actions: [
+        "ec2:CreateVpc",
+        "ec2:CreateSubnet",
+        "ec2:CreateRouteTable",
+        "ec2:CreateInternetGateway",
+        "ec2:AllocateAddress",
+        "ec2:CreateNatGateway",
+        "ec2:CreateSecurityGroup",
+        "ec2:AuthorizeSecurityGroupIngress",
+        "ec2:AuthorizeSecurityGroupEgress",
+        "ec2:CreateVpcEndpoint",
+        "ec2:CreateFlowLogs",
+        "ec2:CreateLaunchTemplate",
+        "ec2:CreateTags",
+      ],
+      resources: ["*"],
+      conditions: [{ test: "StringEquals", variable: "aws:RequestTag/Environment", values: [scope.environmentTag] }, inRegion],
+    },
+    {
+      sid: "ChangeOwnNetwork",
+      actions: [
+        "ec2:ModifyVpcAttribute",
+        "ec2:DeleteVpc",
+        "ec2:ModifySubnetAttribute",
+        "ec2:DeleteSubnet",
+        "ec2:CreateRoute",
+        "ec2:ReplaceRoute",
+        "ec2:DeleteRoute",
+        "ec2:DeleteRouteTable",
+        "ec2:AssociateRouteTable",
+        "ec2:DisassociateRouteTable",
+        "ec2:ReplaceRouteTableAssociation",
+        "ec2:AttachInternetGateway",
+        "ec2:DetachInternetGateway",
+        "ec2:DeleteInternetGateway",
+        "ec2:DisassociateAddress",
+        "ec2:ReleaseAddress",
+        "ec2:DeleteNatGateway",
+        "ec2:AuthorizeSecurityGroupIngress",
+        "ec2:AuthorizeSecurityGroupEgress",
+        "ec2:RevokeSecurityGroupIngress",
+        "ec2:RevokeSecurityGroupEgress",
+        "ec2:ModifySecurityGroupRules",
+        "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
+        "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
+        "ec2:DeleteSecurityGroup",
+        "ec2:CreateNetworkAclEntry",
+        "ec2:ReplaceNetworkAclEntry",
+        "ec2:DeleteNetworkAclEntry",
+        "ec2:ReplaceNetworkAclAssociation",
+        "ec2:ModifyVpcEndpoint",
+        "ec2:DeleteVpcEndpoints",
+        "ec2:DeleteFlowLogs",
+        "ec2:CreateLaunchTemplateVersion",
+        "ec2:ModifyLaunchTemplate",
+        "ec2:DeleteLaunchTemplate",
+        "ec2:DeleteLaunchTemplateVersions",
+        "ec2:CreateTags",
+        "ec2:DeleteTags",
+      ],
+      resources: ["*"],
+      conditions: [{ test: "StringEquals", variable: "aws:ResourceTag/Environment", values: [scope.environmentTag] }, inRegion],
+    },
+    {
+      sid: "PlaceVpcLinkInterfaces",
+      // API Gateway VPC links create their network interfaces as the caller, untagged: no tag can
+      // scope them, so the ARNs pin the account, the region and the resource types involved.
+      actions: [
+        "ec2:CreateNetworkInterface",
+        "ec2:DeleteNetworkInterface",
+        "ec2:ModifyNetworkInterfaceAttribute",
+        "ec2:CreateNetworkInterfacePermission",
+        "ec2:DeleteNetworkInterfacePermission",
+      ],
+      resources: [ec2("network-interface/*"), ec2("subnet/*"), ec2("security-group/*")],
+    },
+    {
+      sid: "LaunchFromOwnTemplates",
+      // An Auto Scaling group with a launch template is checked for RunInstances as its creator; the
+      // image is AWS's ECS-optimized AMI (owned by an AWS account, hence no account in its ARN).
+      actions: ["ec2:RunInstances"],
+      resources: [
+        `arn:${partition}:ec2:${region}::image/*`,
+        ec2("launch-template/*"),
+        ec2("instance/*"),
+        ec2("volume/*"),
+        ec2("network-interface/*"),
+        ec2("subnet/*"),
+        ec2("security-group/*"),
+      ],
+    },
+    {
+      sid: "DescribeNetwork",
+      actions: ["ec2:Describe*", "elasticloadbalancing:Describe*"],
+      resources: ["*"],
     },
   ];
 }
@@ -431,7 +533,28 @@ export function manageDataStatements(scope: CiScope): PolicyStatement[] {
     },
     {
       sid: "ManageOwnDatabase",
-      actions: ["rds:*"],
+      actions: [
+        "rds:CreateDBCluster",
+        "rds:ModifyDBCluster",
+        "rds:DeleteDBCluster",
+        // A destroy takes the final snapshot as the caller.
+        "rds:CreateDBClusterSnapshot",
+        "rds:CreateDBInstance",
+        "rds:ModifyDBInstance",
+        "rds:DeleteDBInstance",
+        "rds:RebootDBInstance",
+        "rds:CreateDBSubnetGroup",
+        "rds:ModifyDBSubnetGroup",
+        "rds:DeleteDBSubnetGroup",
+        "rds:CreateDBClusterParameterGroup",
+        "rds:ModifyDBClusterParameterGroup",
+        "rds:ResetDBClusterParameterGroup",
+        "rds:DeleteDBClusterParameterGroup",
+        "rds:AddTagsToResource",
+        "rds:RemoveTagsFromResource",
+        "rds:ListTagsForResource",
+        "rds:Describe*",
+      ],
       resources: [
         a.at("rds", `cluster:${p}-*`),
         a.at("rds", `db:${p}-*`),
@@ -556,7 +679,29 @@ export function manageEdgeStatements(scope: CiScope): PolicyStatement[] {
   const statements: PolicyStatement[] = [
     {
       sid: "ManageOwnLoadBalancers",
-      actions: ["elasticloadbalancing:*"],
+      actions: [
+        "elasticloadbalancing:CreateLoadBalancer",
+        "elasticloadbalancing:ModifyLoadBalancerAttributes",
+        "elasticloadbalancing:SetSecurityGroups",
+        "elasticloadbalancing:SetSubnets",
+        "elasticloadbalancing:DeleteLoadBalancer",
+        "elasticloadbalancing:CreateTargetGroup",
+        "elasticloadbalancing:ModifyTargetGroup",
+        "elasticloadbalancing:ModifyTargetGroupAttributes",
+        "elasticloadbalancing:RegisterTargets",
+        "elasticloadbalancing:DeregisterTargets",
+        "elasticloadbalancing:DeleteTargetGroup",
+        "elasticloadbalancing:CreateListener",
+        "elasticloadbalancing:ModifyListener",
+        "elasticloadbalancing:ModifyListenerAttributes",
+        "elasticloadbalancing:DeleteListener",
+        "elasticloadbalancing:CreateRule",
+        "elasticloadbalancing:ModifyRule",
+        "elasticloadbalancing:SetRulePriorities",
+        "elasticloadbalancing:DeleteRule",
+        "elasticloadbalancing:AddTags",
+        "elasticloadbalancing:RemoveTags",
+      ],
       resources: [
         a.at("elasticloadbalancing", `loadbalancer/app/${p}-*/*`),
         a.at("elasticloadbalancing", `targetgroup/${p}-*/*`),
@@ -566,28 +711,86 @@ export function manageEdgeStatements(scope: CiScope): PolicyStatement[] {
     },
     {
       sid: "ManageDistribution",
-      // Distribution, origin access control and policy ids are generated; CloudFront is global and the account
-      // holds one environment. Functions are named, but CloudFront authorises most calls on the distribution.
-      actions: ["cloudfront:*"],
-      resources: [a.global("cloudfront", "*")],
+      // Distribution, origin access control and managed policy ids are generated, so their ARNs pin only the
+      // account and the type; CloudFront is global and the account holds one environment.
+      actions: [
+        "cloudfront:CreateDistribution",
+        "cloudfront:CreateDistributionWithTags",
+        "cloudfront:UpdateDistribution",
+        "cloudfront:DeleteDistribution",
+        "cloudfront:GetDistribution",
+        "cloudfront:GetDistributionConfig",
+        "cloudfront:TagResource",
+        "cloudfront:UntagResource",
+        "cloudfront:ListTagsForResource",
+        // Vended access-log delivery from the distribution (aws_cloudwatch_log_delivery_source).
+        "cloudfront:AllowVendedLogDeliveryForResource",
+        "cloudfront:CreateOriginAccessControl",
+        "cloudfront:UpdateOriginAccessControl",
+        "cloudfront:DeleteOriginAccessControl",
+        "cloudfront:GetOriginAccessControl",
+        "cloudfront:GetOriginAccessControlConfig",
+        "cloudfront:GetCachePolicy",
+        "cloudfront:GetOriginRequestPolicy",
+        "cloudfront:GetResponseHeadersPolicy",
+      ],
+      resources: [
+        a.global("cloudfront", "distribution/*"),
+        a.global("cloudfront", "origin-access-control/*"),
+        a.global("cloudfront", "cache-policy/*"),
+        a.global("cloudfront", "origin-request-policy/*"),
+        a.global("cloudfront", "response-headers-policy/*"),
+      ],
     },
     {
-      sid: "ManageCertificates",
-      // RequestCertificate has no resource (the certificate id does not exist yet).
+      sid: "ManageOwnEdgeCode",
+      // Functions are named; response headers policies have generated ids (CloudFront authorises them by id).
       actions: [
-        "acm:RequestCertificate",
-        "acm:DeleteCertificate",
-        "acm:DescribeCertificate",
-        "acm:ListCertificates",
-        "acm:AddTagsToCertificate",
-        "acm:RemoveTagsFromCertificate",
-        "acm:ListTagsForCertificate",
+        "cloudfront:CreateFunction",
+        "cloudfront:UpdateFunction",
+        "cloudfront:PublishFunction",
+        "cloudfront:DeleteFunction",
+        "cloudfront:DescribeFunction",
+        "cloudfront:GetFunction",
+        "cloudfront:CreateResponseHeadersPolicy",
+        "cloudfront:UpdateResponseHeadersPolicy",
+        "cloudfront:DeleteResponseHeadersPolicy",
+        "cloudfront:GetResponseHeadersPolicyConfig",
       ],
+      resources: [a.global("cloudfront", `function/${p}-*`), a.global("cloudfront", "response-headers-policy/*")],
+    },
+    {
+      sid: "RequestTaggedCertificates",
+      // RequestCertificate has no resource (the certificate id does not exist yet); the request must tag it
+      // with this environment (default_tags send the tags with the request).
+      actions: ["acm:RequestCertificate", "acm:AddTagsToCertificate"],
+      resources: ["*"],
+      conditions: [{ test: "StringEquals", variable: "aws:RequestTag/Environment", values: [scope.environmentTag] }],
+    },
+    {
+      sid: "ManageOwnCertificates",
+      // Certificate ids are generated: only certificates carrying this environment's tag.
+      actions: ["acm:DeleteCertificate", "acm:AddTagsToCertificate", "acm:RemoveTagsFromCertificate"],
+      resources: [a.anyRegion("acm", "certificate/*")],
+      conditions: [{ test: "StringEquals", variable: "aws:ResourceTag/Environment", values: [scope.environmentTag] }],
+    },
+    {
+      sid: "ReadCertificates",
+      actions: ["acm:DescribeCertificate", "acm:ListCertificates", "acm:ListTagsForCertificate"],
       resources: ["*"],
     },
     {
       sid: "ManageOwnWebAcl",
-      actions: ["wafv2:*"],
+      // Creating or updating a web ACL also checks the managed rule groups it references.
+      actions: [
+        "wafv2:CreateWebACL",
+        "wafv2:UpdateWebACL",
+        "wafv2:DeleteWebACL",
+        "wafv2:GetWebACL",
+        "wafv2:TagResource",
+        "wafv2:UntagResource",
+        "wafv2:ListTagsForResource",
+      ],
       resources: [
         a.at("wafv2", `global/webacl/${p}-*/*`, a.globalRegion),
         a.at("wafv2", "global/managedruleset/*/*", a.globalRegion),
@@ -605,6 +808,29 @@ export function manageEdgeStatements(scope: CiScope): PolicyStatement[] {
         `arn:${scope.partition}:apigateway:${scope.region}::/tags/*`,
       ],
     },
+  ];
+  if (scope.hostedZoneIds.length > 0) {
+    statements.push(
+      {
+        sid: "WriteOwnZoneRecords",
+        actions: ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:GetHostedZone", "route53:ListTagsForResource"],
+        resources: scope.hostedZoneIds.map((zone) => `arn:${scope.partition}:route53:::hostedzone/${zone}`),
+      },
+      {
+        sid: "WatchRecordChanges",
+        actions: ["route53:GetChange", "route53:ListHostedZones"],
+        resources: ["*"],
+      },
+    );
+  }
+  return statements;
+}
+
+/** Logs, alarms and dashboards, events, pipes and schedules, the audit trail, email. */
+export function manageOperationsStatements(scope: CiScope): PolicyStatement[] {
+  const a = arns(scope);
+  const p = a.prefix;
+  return [
     {
       sid: "ManageOwnLogGroups",
       actions: [
@@ -626,10 +852,10 @@ export function manageEdgeStatements(scope: CiScope): PolicyStatement[] {
       resources: [a.at("logs", `log-group:*${p}-*`), a.at("logs", `log-group:*${p}-*:*`)],
     },
     {
-      sid: "ManageLogDeliveryAndDescribe",
-      // Vended log deliveries (CloudFront access logs) are identified by generated ids; describes are account-wide.
+      sid: "ManageOwnLogDeliveries",
+      // Vended log deliveries (CloudFront access logs, in us-east-1): sources and destinations are named,
+      // deliveries get generated ids in this account.
       actions: [
-        "logs:Describe*",
         "logs:PutDeliverySource",
         "logs:PutDeliveryDestination",
         "logs:PutDeliveryDestinationPolicy",
@@ -643,14 +869,21 @@ export function manageEdgeStatements(scope: CiScope): PolicyStatement[] {
         "logs:GetDeliverySource",
         "logs:GetDeliveryDestination",
         "logs:GetDeliveryDestinationPolicy",
+        "logs:TagResource",
+        "logs:UntagResource",
+        "logs:ListTagsForResource",
         "logs:Link",
-        "cloudwatch:Describe*",
-        "events:Describe*",
-        "events:List*",
-        "pipes:List*",
-        "scheduler:List*",
-        "cloudtrail:DescribeTrails",
       ],
+      resources: [
+        a.anyRegion("logs", `delivery-source:${p}-*`),
+        a.anyRegion("logs", `delivery-destination:${p}-*`),
+        a.anyRegion("logs", "delivery:*"),
+      ],
+    },
+    {
+      sid: "DescribeOperations",
+      // Account-wide describes and lists.
+      actions: ["logs:Describe*", "cloudwatch:Describe*", "events:Describe*", "events:List*", "pipes:List*", "scheduler:List*", "cloudtrail:DescribeTrails"],
       resources: ["*"],
     },
     {
@@ -669,7 +902,46 @@ export function manageEdgeStatements(scope: CiScope): PolicyStatement[] {
     },
     {
       sid: "ManageOwnEventsPipesSchedules",
-      actions: ["events:*", "pipes:*", "scheduler:*"],
+      actions: [
+        "events:CreateEventBus",
+        "events:UpdateEventBus",
+        "events:DeleteEventBus",
+        "events:DescribeEventBus",
+        "events:PutRule",
+        "events:DeleteRule",
+        "events:DescribeRule",
+        "events:EnableRule",
+        "events:DisableRule",
+        "events:PutTargets",
+        "events:RemoveTargets",
+        "events:ListTargetsByRule",
+        "events:CreateArchive",
+        "events:UpdateArchive",
+        "events:DeleteArchive",
+        "events:DescribeArchive",
+        "events:TagResource",
+        "events:UntagResource",
+        "events:ListTagsForResource",
+        "pipes:CreatePipe",
+        "pipes:UpdatePipe",
+        "pipes:DeletePipe",
+        "pipes:DescribePipe",
+        "pipes:StartPipe",
+        "pipes:StopPipe",
+        "pipes:TagResource",
+        "pipes:UntagResource",
+        "pipes:ListTagsForResource",
+        "scheduler:CreateSchedule",
+        "scheduler:UpdateSchedule",
+        "scheduler:DeleteSchedule",
+        "scheduler:GetSchedule",
+        "scheduler:CreateScheduleGroup",
+        "scheduler:DeleteScheduleGroup",
+        "scheduler:GetScheduleGroup",
+        "scheduler:TagResource",
+        "scheduler:UntagResource",
+        "scheduler:ListTagsForResource",
+      ],
       resources: [
         a.at("events", `event-bus/${p}-*`),
         a.at("events", `rule/${p}-*`),
@@ -682,7 +954,22 @@ export function manageEdgeStatements(scope: CiScope): PolicyStatement[] {
     },
     {
       sid: "ManageOwnTrail",
-      actions: ["cloudtrail:*"],
+      actions: [
+        "cloudtrail:CreateTrail",
+        "cloudtrail:UpdateTrail",
+        "cloudtrail:DeleteTrail",
+        "cloudtrail:StartLogging",
+        "cloudtrail:StopLogging",
+        "cloudtrail:PutEventSelectors",
+        "cloudtrail:GetEventSelectors",
+        "cloudtrail:PutInsightSelectors",
+        "cloudtrail:GetInsightSelectors",
+        "cloudtrail:GetTrail",
+        "cloudtrail:GetTrailStatus",
+        "cloudtrail:AddTags",
+        "cloudtrail:RemoveTags",
+        "cloudtrail:ListTags",
+      ],
       resources: [a.at("cloudtrail", `trail/${p}-*`)],
     },
     {
@@ -694,21 +981,6 @@ export function manageEdgeStatements(scope: CiScope): PolicyStatement[] {
       ],
     },
   ];
-  if (scope.hostedZoneIds.length > 0) {
-    statements.push(
-      {
-        sid: "WriteOwnZoneRecords",
-        actions: ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:GetHostedZone", "route53:ListTagsForResource"],
-        resources: scope.hostedZoneIds.map((zone) => `arn:${scope.partition}:route53:::hostedzone/${zone}`),
-      },
-      {
-        sid: "WatchRecordChanges",
-        actions: ["route53:GetChange", "route53:ListHostedZones"],
-        resources: ["*"],
-      },
-    );
-  }
-  return statements;
 }
 
 /**
@@ -787,7 +1059,11 @@ export function deliveryStatements(scope: CiScope, targets: DeliveryTargets): Po
         "s3:PutEncryptionConfiguration",
         "s3:DeleteObjectVersion",
       ],
-      resources: [targets.stateBucketArn, `${targets.stateBucketArn}/*`],
+      resources: [
+        targets.stateBucketArn,
+        `${targets.stateBucketArn}/*`,
+        ...(targets.stateAccessLogBucketArn ? [targets.stateAccessLogBucketArn, `${targets.stateAccessLogBucketArn}/*`] : []),
+      ],
     },
     ...(targets.stateKeyArn
       ? [
