@@ -3,13 +3,15 @@
  * paths, and the references between them (`${aws_x.y.attr}` inside attributes).
  */
 
-/** A resource or data block: attribute name → value. */
-export type Block = { readonly [key: string]: unknown };
+import {
+  allBlocks,
+  referencesIn as parseReferences,
+  type Block,
+  type BlockKind,
+  type StackJson,
+} from "../../modules/core/synthesized";
 
-export interface StackJson {
-  readonly resource?: Readonly<Record<string, Readonly<Record<string, Block>>>>;
-  readonly data?: Readonly<Record<string, Readonly<Record<string, Block>>>>;
-}
+export type { Block, StackJson } from "../../modules/core/synthesized";
 
 export interface StackResource {
   /** Terraform address: `aws_s3_bucket.site_bucket_DFA168EB`, `data.aws_iam_policy_document.x`. */
@@ -37,77 +39,23 @@ function pathFromLogicalId(logicalId: string): string[] {
   return logicalId.replace(/_[0-9A-F]{8}$/, "").split("_");
 }
 
-function constructPath(body: Block, logicalId: string): string[] {
-  const metadata = body["//"];
-  if (typeof metadata === "object" && metadata !== null && "metadata" in metadata) {
-    const inner = (metadata as { metadata?: unknown }).metadata;
-    if (typeof inner === "object" && inner !== null && "path" in inner) {
-      const path = (inner as { path?: unknown }).path;
-      // The first segment is the stack's name.
-      if (typeof path === "string") return path.split("/").slice(1);
-    }
-  }
-  return pathFromLogicalId(logicalId);
-}
-
 /** Every resource and data source of the stack, keyed by address. */
 export function resourcesOf(stack: StackJson): Map<string, StackResource> {
   const found = new Map<string, StackResource>();
-  const add = (prefix: string, blocks: StackJson["resource"]) => {
-    for (const [type, byId] of Object.entries(blocks ?? {})) {
-      for (const [logicalId, body] of Object.entries(byId)) {
-        const fullType = `${prefix}${type}`;
-        found.set(`${fullType}.${logicalId}`, { address: `${fullType}.${logicalId}`, type: fullType, logicalId, body, path: constructPath(body, logicalId) });
-      }
-    }
-  };
-  add("", stack.resource);
-  add("data.", stack.data);
-  return found;
-}
-
-/** The `${ … }` interpolations of a string, with nested braces balanced. */
-export function interpolations(text: string): string[] {
-  const found: string[] = [];
-  let start = text.indexOf("${");
-  while (start >= 0) {
-    let depth = 0;
-    let end = start + 1;
-    for (; end < text.length; end += 1) {
-      if (text[end] === "{") depth += 1;
-      else if (text[end] === "}") {
-        depth -= 1;
-        if (depth === 0) break;
-      }
-    }
-    found.push(text.slice(start + 2, end));
-    start = text.indexOf("${", end);
-  }
-  return found;
-}
-
-const ADDRESS = /(?<![\w.])((?:data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+)/g;
-
-/** Addresses named in a string's interpolations that exist in the stack. */
-export function addressesIn(text: string, known: ReadonlySet<string> | ReadonlyMap<string, unknown>): string[] {
-  const found: string[] = [];
-  for (const expression of interpolations(text)) {
-    for (const match of expression.matchAll(ADDRESS)) {
-      const address = match[1]!;
-      if (known.has(address) && !found.includes(address)) found.push(address);
+  for (const kind of ["resource", "data"] satisfies BlockKind[]) {
+    for (const block of allBlocks(stack, kind)) {
+      // The metadata path's first segment is the stack's name.
+      const path = block.metadataPath !== undefined ? block.metadataPath.split("/").slice(1) : pathFromLogicalId(block.name);
+      const type = `${kind === "data" ? "data." : ""}${block.type}`;
+      found.set(block.address, { address: block.address, type, logicalId: block.name, body: block.body, path });
     }
   }
   return found;
 }
 
-/** Every reference in a value, with the attribute path where it sits. */
-export function referencesIn(value: unknown, known: ReadonlySet<string> | ReadonlyMap<string, unknown>, path: readonly string[] = []): Reference[] {
-  if (typeof value === "string") return addressesIn(value, known).map((target) => ({ path, target }));
-  if (Array.isArray(value)) return value.flatMap((item) => referencesIn(item, known, path));
-  if (typeof value === "object" && value !== null) {
-    return Object.entries(value).flatMap(([key, inner]) =>
-      path.length === 0 && IGNORED_ATTRIBUTES.has(key) ? [] : key === "//" ? [] : referencesIn(inner, known, [...path, key]),
-    );
-  }
-  return [];
+/** Every reference in a value to an AWS block the stack has, with the attribute path where it sits. */
+export function referencesIn(value: unknown, known: ReadonlySet<string> | ReadonlyMap<string, unknown>): Reference[] {
+  return parseReferences(value, { skipAttributes: IGNORED_ATTRIBUTES })
+    .filter((reference) => reference.type.startsWith("aws_") && known.has(reference.address))
+    .map((reference) => ({ path: reference.path, target: reference.address }));
 }

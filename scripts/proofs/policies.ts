@@ -17,21 +17,17 @@ import {
   type LoadedStack,
   type Resource,
 } from "./stack";
+import {
+  MERGE_ATTRIBUTES,
+  parsePolicyJson,
+  policyValue,
+  statementsOfDocument,
+  type PolicyStatement,
+} from "../../modules/core/synthesized";
 
-export interface Condition {
-  readonly test: string;
-  readonly variable: string;
-  readonly values: readonly string[];
-}
-
-export interface Statement {
+/** A normalised statement as the proofs read it: principals dropped (roles' policies have none), sid always set. */
+export interface Statement extends Omit<PolicyStatement, "sid" | "principals" | "notPrincipals"> {
   readonly sid: string;
-  readonly effect: "Allow" | "Deny";
-  readonly actions: readonly string[];
-  readonly notActions: readonly string[];
-  readonly resources: readonly string[];
-  readonly notResources: readonly string[];
-  readonly conditions: readonly Condition[];
   /** Where the statement comes from: the policy's construct path. */
   readonly policy: string;
 }
@@ -124,74 +120,30 @@ interface ReadPolicy {
 /** A policy value: a `${data.aws_iam_policy_document.X.json}` reference or a literal JSON document. */
 function readPolicy(stack: LoadedStack, value: unknown, where: string): ReadPolicy {
   const text = asString(value) ?? "";
-  const documentRef = /^\$\{(data\.aws_iam_policy_document\.[A-Za-z0-9_-]+)\.json\}$/.exec(text)?.[1];
-  if (documentRef) {
-    const document = resourceAt(stack, documentRef);
-    if (!document) return { statements: [], principals: [], problems: [`${where}: ${documentRef} is missing`] };
-    return readDocument(document, where);
+  const policy = policyValue(text);
+  if (policy?.kind === "document" && policy.attribute === "json") {
+    const document = resourceAt(stack, policy.address);
+    if (!document) return { statements: [], principals: [], problems: [`${where}: ${policy.address} is missing`] };
+    const problems = MERGE_ATTRIBUTES.filter((merged) => document.block[merged] !== undefined).map(
+      (merged) => `${where}: ${document.path} merges ${merged}, which this check cannot read`,
+    );
+    return { ...fromStatements(statementsOfDocument(document.block), where), problems };
   }
-  try {
-    return readJsonPolicy(JSON.parse(text) as Block, where);
-  } catch {
-    return {
-      statements: [],
-      principals: [],
-      problems: [`${where}: the policy is not a policy document data source or literal JSON (${text.slice(0, 60)}); build it with PolicyDocument so it can be inspected`],
-    };
-  }
+  const statements = parsePolicyJson(text);
+  if (statements) return { ...fromStatements(statements, where), problems: [] };
+  return {
+    statements: [],
+    principals: [],
+    problems: [`${where}: the policy is not a policy document data source or literal JSON (${text.slice(0, 60)}); build it with PolicyDocument so it can be inspected`],
+  };
 }
 
-function readDocument(document: Resource, where: string): ReadPolicy {
-  const problems: string[] = [];
-  for (const merged of ["source_policy_documents", "override_policy_documents", "source_json", "override_json"]) {
-    if (document.block[merged] !== undefined) problems.push(`${where}: ${document.path} merges ${merged}, which this check cannot read`);
-  }
-  const statements: Statement[] = [];
-  const principals: string[] = [];
-  for (const raw of asArray(document.block.statement)) {
-    const statement = asBlock(raw) ?? {};
-    for (const principal of asArray(statement.principals)) {
-      const block = asBlock(principal);
-      if (block?.type === "Service") principals.push(...asStrings(block.identifiers));
-    }
-    statements.push({
-      sid: asString(statement.sid) ?? "",
-      effect: statement.effect === "Deny" ? "Deny" : "Allow",
-      actions: asStrings(statement.actions),
-      notActions: asStrings(statement.not_actions),
-      resources: asStrings(statement.resources),
-      notResources: asStrings(statement.not_resources),
-      conditions: asArray(statement.condition).map((condition) => {
-        const block = asBlock(condition) ?? {};
-        return { test: asString(block.test) ?? "", variable: asString(block.variable) ?? "", values: asStrings(block.values) };
-      }),
-      policy: where,
-    });
-  }
-  return { statements, principals, problems };
-}
-
-function readJsonPolicy(document: Block, where: string): ReadPolicy {
-  const statements: Statement[] = [];
-  const principals: string[] = [];
-  for (const raw of asArray(document.Statement)) {
-    const statement = asBlock(raw) ?? {};
-    const principal = asBlock(statement.Principal);
-    if (principal) principals.push(...asStrings(principal.Service));
-    const conditions: Condition[] = [];
-    for (const [test, byVariable] of Object.entries(asBlock(statement.Condition) ?? {})) {
-      for (const [variable, values] of Object.entries(asBlock(byVariable) ?? {})) conditions.push({ test, variable, values: asStrings(values) });
-    }
-    statements.push({
-      sid: asString(statement.Sid) ?? "",
-      effect: statement.Effect === "Deny" ? "Deny" : "Allow",
-      actions: asStrings(statement.Action),
-      notActions: asStrings(statement.NotAction),
-      resources: asStrings(statement.Resource),
-      notResources: asStrings(statement.NotResource),
-      conditions,
-      policy: where,
-    });
-  }
-  return { statements, principals, problems: [] };
+/** The proofs' view of normalised statements: where each comes from, and the service principals trusted. */
+function fromStatements(statements: readonly PolicyStatement[], where: string): Omit<ReadPolicy, "problems"> {
+  return {
+    statements: statements.map(({ sid, principals: _principals, notPrincipals: _notPrincipals, ...rest }) => ({ ...rest, sid: sid ?? "", policy: where })),
+    principals: statements.flatMap((statement) =>
+      statement.principals.filter((principal) => principal.type === "Service").flatMap((principal) => principal.identifiers),
+    ),
+  };
 }

@@ -5,14 +5,17 @@
  */
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import {
+  allBlocks,
+  blockAt,
+  blocksOfType,
+  referencesIn as parseReferences,
+  type Block,
+  type StackJson,
+  type SynthesizedBlock,
+} from "../../modules/core/synthesized";
 
-export type Block = Record<string, unknown>;
-
-export interface StackJson {
-  readonly resource?: Record<string, Record<string, Block>>;
-  readonly data?: Record<string, Record<string, Block>>;
-  readonly output?: Record<string, Block>;
-}
+export type { Block, StackJson } from "../../modules/core/synthesized";
 
 /** A synthesized stack: its folder (assets are relative to it) and its Terraform JSON. */
 export interface LoadedStack {
@@ -38,38 +41,36 @@ export function loadStack(dir: string, name: string = basename(dir)): LoadedStac
   return { name, dir, json };
 }
 
-function toResource(stack: LoadedStack, kind: "resource" | "data", type: string, id: string, block: Block): Resource {
-  const metadataPath = (block["//"] as { metadata?: { path?: string } } | undefined)?.metadata?.path;
-  const path = metadataPath ? metadataPath.split("/").slice(1).join("/") : id;
-  return { type, id, address: kind === "data" ? `data.${type}.${id}` : `${type}.${id}`, block, path };
+function toResource(block: SynthesizedBlock): Resource {
+  const path = block.metadataPath ? block.metadataPath.split("/").slice(1).join("/") : block.name;
+  return { type: block.type, id: block.name, address: block.address, block: block.body, path };
 }
 
 /** Every resource of a type. */
 export function resourcesOf(stack: LoadedStack, type: string): Resource[] {
-  return Object.entries(stack.json.resource?.[type] ?? {}).map(([id, block]) => toResource(stack, "resource", type, id, block));
+  return blocksOfType(stack.json, "resource", type).map(toResource);
 }
 
 /** Every resource of every type. */
 export function allResources(stack: LoadedStack): Resource[] {
-  return Object.keys(stack.json.resource ?? {}).flatMap((type) => resourcesOf(stack, type));
+  return allBlocks(stack.json, "resource").map(toResource);
 }
 
 /** A resource or data source by address (`aws_x.id` or `data.aws_x.id`). */
 export function resourceAt(stack: LoadedStack, address: Address): Resource | undefined {
-  const parts = address.split(".");
-  const [kind, type, id] = parts[0] === "data" ? (["data", parts[1], parts[2]] as const) : (["resource", parts[0], parts[1]] as const);
-  if (!type || !id) return undefined;
-  const block = kind === "data" ? stack.json.data?.[type]?.[id] : stack.json.resource?.[type]?.[id];
-  return block ? toResource(stack, kind, type, id, block) : undefined;
+  const block = blockAt(stack.json, address);
+  return block ? toResource(block) : undefined;
 }
 
-const REFERENCE = /\$\{(data\.)?(aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)(?=[.[}])/g;
-
-/** Addresses of every resource a value (string, array, object) refers to with `${type.id...}`. */
+/**
+ * Addresses of every AWS resource a value (string, array, object) refers to
+ * with an interpolation that starts with it (`${type.id...}`).
+ */
 export function referencesIn(value: unknown): Address[] {
-  const text = typeof value === "string" ? value : JSON.stringify(value ?? null);
   const found = new Set<Address>();
-  for (const match of text.matchAll(REFERENCE)) found.add(`${match[1] ?? ""}${match[2]}.${match[3]}`);
+  for (const reference of parseReferences(value)) {
+    if (reference.leading && reference.type.startsWith("aws_")) found.add(reference.address);
+  }
   return [...found];
 }
 

@@ -1,27 +1,26 @@
+import {
+  allBlocks,
+  policyStatements,
+  referencesIn,
+  type BlockKind,
+  type PolicyStatement,
+  type SynthesizedBlock,
+} from "../../core/synthesized";
 import type { SynthResource } from "../rule";
-import { parsePolicyJson, statementsOfDocument, type PolicyStatement } from "./policy";
-import { isRecord, str, strings, strs, type Json } from "./values";
-
-/** `${aws_x.y...}` and `${data.aws_x.y...}`: the block a Terraform expression refers to. */
-const REFERENCE = /(?<![\w.])(data\.)?([a-z][a-z0-9]*_[a-z0-9_]+)\.([A-Za-z_][A-Za-z0-9_-]*)/g;
-const EXPRESSION = /\$\{([^}]*)\}/g;
-/** A whole value that is one reference to a policy document's JSON. */
-const DOCUMENT_JSON = /^\$\{data\.aws_iam_policy_document\.([A-Za-z_][A-Za-z0-9_-]*)\.(?:json|minified_json)\}$/;
 
 /**
  * The synthesized Terraform JSON of one stack, indexed for rules: blocks by
  * type and address, references resolved to the blocks they name, and IAM
- * policy documents resolved to statements.
+ * policy documents resolved to statements (all read by `core/synthesized`).
  */
 export class StackIndex {
   private readonly byType = new Map<string, SynthResource[]>();
   private readonly byAddress = new Map<string, SynthResource>();
   private readonly referrerCache = new Map<string, Map<string, SynthResource[]>>();
 
-  constructor(json: unknown) {
-    const root = isRecord(json) ? json : {};
-    this.load(root.resource, "");
-    this.load(root.data, "data.");
+  constructor(private readonly json: unknown) {
+    this.load("resource");
+    this.load("data");
   }
 
   /** Resources of a type (data sources: `data.<type>`), in synthesized order. */
@@ -37,14 +36,9 @@ export class StackIndex {
   /** Every block of this stack that a value refers to (`${aws_x.y.attr}`, anywhere inside it). */
   referencedBy(value: unknown): SynthResource[] {
     const found = new Map<string, SynthResource>();
-    for (const text of strings(value)) {
-      for (const expression of text.matchAll(EXPRESSION)) {
-        for (const match of (expression[1] ?? "").matchAll(REFERENCE)) {
-          const address = `${match[1] ?? ""}${match[2]}.${match[3]}`;
-          const resource = this.byAddress.get(address);
-          if (resource) found.set(address, resource);
-        }
-      }
+    for (const { address } of referencesIn(value)) {
+      const resource = this.byAddress.get(address);
+      if (resource) found.set(address, resource);
     }
     return [...found.values()];
   }
@@ -83,53 +77,22 @@ export class StackIndex {
    * `jsonencode(...)`): build it as a `PolicyDocument` so it can be inspected.
    */
   policyStatements(value: unknown): PolicyStatement[] | undefined {
-    const text = str(value);
-    if (text === undefined) return undefined;
-    const reference = DOCUMENT_JSON.exec(text);
-    if (reference) return this.documentStatements(`data.aws_iam_policy_document.${reference[1]}`, new Set());
-    return text.trim().startsWith("{") ? parsePolicyJson(text) : undefined;
+    return policyStatements(this.json, value);
   }
 
-  private documentStatements(address: string, seen: Set<string>): PolicyStatement[] | undefined {
-    const document = this.byAddress.get(address);
-    if (!document || seen.has(address)) return undefined;
-    seen.add(address);
-    const statements = statementsOfDocument(document.attributes);
-    for (const included of [...strs(document.attributes.source_policy_documents), ...strs(document.attributes.override_policy_documents)]) {
-      const reference = DOCUMENT_JSON.exec(included);
-      const more = reference
-        ? this.documentStatements(`data.aws_iam_policy_document.${reference[1]}`, seen)
-        : parsePolicyJson(included);
-      if (!more) return undefined;
-      statements.push(...more);
-    }
-    return statements;
-  }
-
-  private load(section: unknown, prefix: string): void {
-    if (!isRecord(section)) return;
-    for (const [type, instances] of Object.entries(section)) {
-      if (!isRecord(instances)) continue;
-      const list: SynthResource[] = [];
-      for (const [name, body] of Object.entries(instances)) {
-        if (!isRecord(body)) continue;
-        const { "//": meta, ...attributes } = body;
-        const resource: SynthResource = {
-          type: `${prefix}${type}`,
-          name,
-          address: `${prefix}${type}.${name}`,
-          path: constructPath(meta) ?? name,
-          attributes: attributes as Json,
-        };
-        list.push(resource);
-        this.byAddress.set(resource.address, resource);
-      }
-      this.byType.set(`${prefix}${type}`, list);
+  private load(kind: BlockKind): void {
+    const prefix = kind === "data" ? "data." : "";
+    for (const block of allBlocks(this.json, kind)) {
+      const resource = toSynthResource(block, prefix);
+      const list = this.byType.get(resource.type) ?? [];
+      list.push(resource);
+      this.byType.set(resource.type, list);
+      this.byAddress.set(resource.address, resource);
     }
   }
 }
 
-function constructPath(meta: unknown): string | undefined {
-  if (!isRecord(meta) || !isRecord(meta.metadata)) return undefined;
-  return str(meta.metadata.path);
+function toSynthResource(block: SynthesizedBlock, prefix: string): SynthResource {
+  const { "//": _meta, ...attributes } = block.body;
+  return { type: `${prefix}${block.type}`, name: block.name, address: block.address, path: block.metadataPath ?? block.name, attributes };
 }

@@ -5,11 +5,11 @@
  * one-element list, so the readers accept both.
  */
 
-export type Json = Readonly<Record<string, unknown>>;
+import { isRecord, type Block } from "../../core/synthesized";
 
-export function isRecord(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+export { isRecord };
+
+export type Json = Block;
 
 /** A nested block or list of blocks as a list (empty when absent). */
 export function blocks(value: unknown): Json[] {
@@ -40,12 +40,4 @@ export function num(value: unknown): number | undefined {
   if (typeof value === "number") return value;
   if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) return Number(value);
   return undefined;
-}
-
-/** Every string anywhere inside a value (attributes, nested blocks, lists). */
-export function strings(value: unknown, into: string[] = []): string[] {
-  if (typeof value === "string") into.push(value);
-  else if (Array.isArray(value)) for (const item of value) strings(item, into);
-  else if (isRecord(value)) for (const item of Object.values(value)) strings(item, into);
-  return into;
 }
