@@ -81,7 +81,9 @@ export interface PlanCounts {
 }
 
 /** Counts a plan's changes the way `terraform plan` summarises them (a replacement is one add and one destroy). */
-export function countPlan(plan: { resource_changes?: { mode?: string; change: { actions: string[] } }[] }): PlanCounts {
+export function countPlan(plan: {
+  readonly resource_changes?: readonly { readonly mode?: string; readonly change: { readonly actions: readonly string[] } }[];
+}): PlanCounts {
   let add = 0;
   let change = 0;
   let destroy = 0;

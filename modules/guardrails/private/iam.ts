@@ -1,4 +1,5 @@
-import type { SynthResource } from "../rule";
+import { fail, notApplicable, pass, type CheckOutcome, type RuleContext, type SynthResource } from "../rule";
+import type { PolicyStatement } from "./policy";
 import { blocks, str } from "./values";
 
 /** Where identity-based policies live on each IAM type: `[label, policy value]`. */
@@ -7,6 +8,30 @@ export function identityPolicies(resource: SynthResource): [string, unknown][] {
     return blocks(resource.attributes.inline_policy).map((p) => [`inline policy ${str(p.name) ?? "?"}`, p.policy]);
   }
   return [["policy", resource.attributes.policy]];
+}
+
+/**
+ * The walk the identity-policy rules share: every Allow statement of every
+ * policy on the resource goes to `problemsOf`; a policy that cannot be read is
+ * a problem in itself (rules must not pass what they could not inspect).
+ */
+export function checkAllowStatements(
+  resource: SynthResource,
+  { index }: RuleContext,
+  problemsOf: (label: string, statement: PolicyStatement) => readonly string[],
+): CheckOutcome {
+  const policies = identityPolicies(resource);
+  if (policies.length === 0) return notApplicable("no inline policy");
+  const problems: string[] = [];
+  for (const [label, value] of policies) {
+    const statements = index.policyStatements(value);
+    if (!statements) {
+      problems.push(`${label} cannot be read; build it as a PolicyDocument`);
+      continue;
+    }
+    for (const statement of statements.filter((s) => s.effect === "Allow")) problems.push(...problemsOf(label, statement));
+  }
+  return problems.length === 0 ? pass() : fail(problems.join("; "));
 }
 
 /** Types whose policies are identity-based (attached to a principal). */

@@ -147,26 +147,8 @@ export function actionLabel(actions: readonly ChangeAction[]): "create" | "updat
   return "no-op";
 }
 
-export interface PlanCounts {
-  readonly add: number;
-  readonly change: number;
-  readonly destroy: number;
-}
-
-/** Counts changes the way `terraform plan` summarises them (a replacement is one add and one destroy). */
-export function countChanges(plan: PlanJson): PlanCounts {
-  let add = 0;
-  let change = 0;
-  let destroy = 0;
-  for (const resource of plan.resource_changes ?? []) {
-    if (resource.mode === "data") continue;
-    const actions = resource.change.actions;
-    if (actions.includes("create")) add += 1;
-    if (actions.includes("delete")) destroy += 1;
-    if (actions.includes("update")) change += 1;
-  }
-  return { add, change, destroy };
-}
+/** Counts changes the way `terraform plan` summarises them; the same counter the offline plan prints. */
+export { countPlan as countChanges, type PlanCounts } from "../../lib/offline";
 
 /** Markdown-safe inline text: backticks and pipes would break tables and code spans. */
 export function md(text: string): string {

@@ -1,6 +1,6 @@
-import { cdkNag, checkov, fail, notApplicable, pass, type GuardrailRule } from "../../rule";
+import { cdkNag, checkov, type GuardrailRule } from "../../rule";
 import { ACTIONS_WITHOUT_RESOURCE_SCOPE, READ_ONLY_ACTION, RESOURCE_SCOPING_CONDITION } from "../../defaults";
-import { IDENTITY_POLICY_TYPES, identityPolicies } from "../../private/iam";
+import { IDENTITY_POLICY_TYPES, checkAllowStatements } from "../../private/iam";
 import { isAnyResource } from "../../private/policy";
 
 export const IamNoWildcardResourceOnWrite: GuardrailRule = {
@@ -11,26 +11,14 @@ export const IamNoWildcardResourceOnWrite: GuardrailRule = {
   resourceTypes: IDENTITY_POLICY_TYPES,
   references: [checkov("CKV_AWS_290"), checkov("CKV_AWS_355"), checkov("CKV_AWS_111"), cdkNag("AwsSolutions-IAM5")],
   fix: "scope the statement to the resource's ARN (the owning module's grantXxx does), or constrain it with a resource/request tag condition; actions AWS only authorizes on `*` are listed in modules/guardrails/defaults.ts",
-  check(resource, { index }) {
-    const policies = identityPolicies(resource);
-    if (policies.length === 0) return notApplicable("no inline policy");
-    const problems: string[] = [];
-    for (const [label, value] of policies) {
-      const statements = index.policyStatements(value);
-      if (!statements) {
-        problems.push(`${label} cannot be read; build it as a PolicyDocument`);
-        continue;
-      }
-      for (const s of statements.filter((st) => st.effect === "Allow")) {
-        const unscoped = s.resources.some(isAnyResource) || s.notResources.length > 0;
-        if (!unscoped) continue;
-        if (s.conditions.some((c) => RESOURCE_SCOPING_CONDITION.test(c.variable))) continue;
-        const writes = [...s.actions, ...(s.notActions.length > 0 ? ["(NotAction)"] : [])].filter(
-          (a) => !READ_ONLY_ACTION.test(a) && !ACTIONS_WITHOUT_RESOURCE_SCOPE.includes(a),
-        );
-        if (writes.length > 0) problems.push(`${label} statement ${s.sid ?? "(no sid)"} allows ${writes.join(", ")} on every resource`);
-      }
-    }
-    return problems.length === 0 ? pass() : fail(problems.join("; "));
+  check(resource, context) {
+    return checkAllowStatements(resource, context, (label, s) => {
+      const unscoped = s.resources.some(isAnyResource) || s.notResources.length > 0;
+      if (!unscoped || s.conditions.some((c) => RESOURCE_SCOPING_CONDITION.test(c.variable))) return [];
+      const writes = [...s.actions, ...(s.notActions.length > 0 ? ["(NotAction)"] : [])].filter(
+        (a) => !READ_ONLY_ACTION.test(a) && !ACTIONS_WITHOUT_RESOURCE_SCOPE.includes(a),
+      );
+      return writes.length > 0 ? [`${label} statement ${s.sid ?? "(no sid)"} allows ${writes.join(", ")} on every resource`] : [];
+    });
   },
 };
