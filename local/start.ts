@@ -17,7 +17,6 @@
 import { createServer, type Server } from "node:http";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
-import { createServer as createNetServer } from "node:net";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
@@ -39,6 +38,7 @@ import { createGatewayHandler } from "./gateway";
 import { startLocalPipe, type LocalPipe } from "./pipe";
 import { startSesOutbox, type SesOutbox } from "./ses-outbox";
 import { seedDemoData, type DemoAccount } from "./seed";
+import { freePort } from "./ports";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const REGION = "ap-northeast-2";
@@ -227,18 +227,6 @@ function listen(server: Server, port = 0, host = "127.0.0.1"): Promise<number> {
 function closeServer(server: Server): Promise<void> {
   server.closeAllConnections();
   return new Promise((done) => server.close(() => done()));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, rejectPort) => {
-    const probe = createNetServer();
-    probe.once("error", rejectPort);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolvePort(port));
-    });
-  });
 }
 
 async function main(): Promise<void> {

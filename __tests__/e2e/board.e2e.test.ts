@@ -13,7 +13,6 @@
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +23,7 @@ import type { TaskEvent } from "../../contracts/events";
 import type { SentEmail } from "../../local/ses-outbox";
 import { DEMO_ACCOUNTS, type DemoAccount } from "../../local/seed";
 import { startLocalStack, type LocalStack } from "../../local/start";
+import { freePort } from "../../local/ports";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "..", "..");
@@ -50,17 +50,6 @@ const RUN = randomUUID().slice(0, 6);
 let stack: LocalStack;
 let browser: Browser;
 let dataDir: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, rejectPort) => {
-    const probe = createServer();
-    probe.once("error", rejectPort);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolvePort(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 beforeAll(async () => {
   // The real site, built from the current sources (about 1-2 s; a stale dist/site would test old code). The

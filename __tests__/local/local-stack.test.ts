@@ -1,24 +1,15 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createServer } from "node:net";
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoginResponse, Page, Task } from "../../contracts/api";
 import { contentSecurityPolicy } from "../../contracts/site-headers";
 import { startLocalStack, type LocalStack } from "../../local/start";
 import { DEMO_ACCOUNTS } from "../../local/seed";
+import { freePort } from "../../local/ports";
 
 const [supervisor, minji] = DEMO_ACCOUNTS as [(typeof DEMO_ACCOUNTS)[number], (typeof DEMO_ACCOUNTS)[number]];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 /** A stand-in for `dist/site`: the gateway serves whatever the build wrote. */
 function fakeSite(): string {

@@ -1,17 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { buildTasksApiBundle } from "../../../handlers/tasks-api/build";
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolvePort(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
+export { freePort } from "../../../local/ports";
 
 export interface LogLine {
   readonly event: string;
