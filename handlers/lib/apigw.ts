@@ -40,8 +40,8 @@ export interface LambdaAuthorizerContextV2 {
   readonly lambda?: Readonly<Record<string, unknown>>;
 }
 
-/** An HTTP API request delivered to a Lambda integration with payload format 2.0. */
-export interface HttpApiEventV2 {
+/** The request as payload format 2.0 describes it, to a Lambda integration and to an authorizer alike. */
+interface HttpApiRequestV2 {
   readonly version: "2.0";
   readonly routeKey: string;
   readonly rawPath: string;
@@ -52,6 +52,10 @@ export interface HttpApiEventV2 {
   readonly queryStringParameters?: Readonly<Record<string, string | undefined>>;
   readonly pathParameters?: Readonly<Record<string, string | undefined>>;
   readonly stageVariables?: Readonly<Record<string, string | undefined>>;
+}
+
+/** An HTTP API request delivered to a Lambda integration with payload format 2.0. */
+export interface HttpApiEventV2 extends HttpApiRequestV2 {
   readonly requestContext: HttpApiRequestContextV2 & { readonly authorizer?: LambdaAuthorizerContextV2 };
   readonly body?: string;
   readonly isBase64Encoded: boolean;
@@ -66,21 +70,12 @@ export interface HttpApiResultV2 {
 }
 
 /** A Lambda authorizer's input (payload format 2.0, `REQUEST` type). */
-export interface HttpApiAuthorizerEventV2 {
-  readonly version: "2.0";
+export interface HttpApiAuthorizerEventV2 extends HttpApiRequestV2 {
   readonly type: "REQUEST";
   /** `arn:aws:execute-api:<region>:<account>:<apiId>/<stage>/<METHOD>/<path>` */
   readonly routeArn: string;
   /** The values of the configured identity sources, e.g. the Authorization header. */
   readonly identitySource: readonly string[];
-  readonly routeKey: string;
-  readonly rawPath: string;
-  readonly rawQueryString: string;
-  readonly cookies?: readonly string[];
-  readonly headers: Readonly<Record<string, string | undefined>>;
-  readonly queryStringParameters?: Readonly<Record<string, string | undefined>>;
-  readonly pathParameters?: Readonly<Record<string, string | undefined>>;
-  readonly stageVariables?: Readonly<Record<string, string | undefined>>;
   readonly requestContext: HttpApiRequestContextV2;
 }
 
