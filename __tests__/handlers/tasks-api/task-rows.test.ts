@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { TASK_COLUMNS, taskFromRow, type TaskRow } from "../../../handlers/tasks-api/core/task-rows";
+import { isoFromUtcText, TASK_COLUMNS, taskFromRow, type TaskRow } from "../../../handlers/tasks-api/core/task-rows";
 import { migrate } from "../../../handlers/tasks-api/migrate";
 import { createBackends } from "./backends";
 
@@ -41,4 +41,24 @@ describe.each(backends.list)("TASK_COLUMNS timestamps on $name", (backend) => {
       await db.close();
     }
   });
+});
+
+describe("isoFromUtcText", () => {
+  it.each([
+    ["2026-11-21 09:00:00", "2026-11-21T09:00:00.000Z"],
+    ["2026-11-21 09:00:00.5", "2026-11-21T09:00:00.500Z"],
+    ["2026-11-21 09:00:00.12", "2026-11-21T09:00:00.120Z"],
+    ["2026-11-21 09:00:00.123999", "2026-11-21T09:00:00.123Z"],
+    ["0999-12-31 23:59:59.000001", "0999-12-31T23:59:59.000Z"],
+  ])("writes %s as Date.toISOString() would: %s", (text, iso) => {
+    expect(isoFromUtcText(text)).toBe(iso);
+    expect(new Date(iso).toISOString()).toBe(iso);
+  });
+
+  it.each(["10000-01-01 00:00:00", "0001-01-01 00:00:00 BC", "2026-11-21 09:00:00+00", "2026-11-21T09:00:00", ""])(
+    "refuses %j with an error naming the text",
+    (text) => {
+      expect(() => isoFromUtcText(text)).toThrow(`tasks timestamp "${text}"`);
+    },
+  );
 });
