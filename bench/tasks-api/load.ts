@@ -68,12 +68,18 @@ export async function collectListPaths(url: string, bearer: string): Promise<str
   return paths;
 }
 
+/** The list requests to rotate through: each full page of the board, and a token of each user. */
+export interface ListRequests {
+  readonly paths: readonly string[];
+  readonly bearers: readonly string[];
+}
+
 /**
  * `GET /api/tasks?limit=50` at full speed. Request n takes page n mod the
  * number of pages and token n mod the number of users, so consecutive
  * requests read different rows and verify different tokens.
  */
-export function loadList(options: LoadOptions & { readonly paths: readonly string[]; readonly bearers: readonly string[] }): Promise<LoadFigures> {
+export function loadList(options: LoadOptions & ListRequests): Promise<LoadFigures> {
   let sent = 0;
   return run({
     url: options.url,
@@ -111,6 +117,22 @@ function nextStatus(status: TaskStatus): TaskStatus {
   return TASK_STATUSES[(TASK_STATUSES.indexOf(status) + 1) % TASK_STATUSES.length]!;
 }
 
+/** The next move of the slot's task: from the version the last answer returned to the next status. */
+export function patchBody(slot: PatchSlot): string {
+  return JSON.stringify({ version: slot.version, status: nextStatus(slot.status) });
+}
+
+/** Takes the task's version and status from a 200, or from the current task a 409 carries. */
+export function syncSlot(slot: PatchSlot, status: number, body: string): void {
+  const state = status === 200 ? taskStateSchema.safeParse(JSON.parse(body)) : undefined;
+  const current = status === 409 ? conflictSchema.safeParse(JSON.parse(body)) : undefined;
+  const latest = state?.success ? state.data : current?.success ? current.data.error.details.current : undefined;
+  if (latest) {
+    slot.version = latest.version;
+    slot.status = latest.status;
+  }
+}
+
 /**
  * `PATCH /api/tasks/{id}` with `{ version, status }` at full speed.
  *
@@ -139,16 +161,8 @@ export function loadPatch(options: LoadOptions & { readonly slots: readonly Patc
           method: "PATCH",
           path: `/api/tasks/${slot.id}`,
           headers: { "content-type": "application/json", authorization: slot.bearer },
-          setupRequest: (request) => ({ ...request, body: JSON.stringify({ version: slot.version, status: nextStatus(slot.status) }) }),
-          onResponse: (status, body) => {
-            const state = status === 200 ? taskStateSchema.safeParse(JSON.parse(body)) : undefined;
-            const current = status === 409 ? conflictSchema.safeParse(JSON.parse(body)) : undefined;
-            const latest = state?.success ? state.data : current?.success ? current.data.error.details.current : undefined;
-            if (latest) {
-              slot.version = latest.version;
-              slot.status = latest.status;
-            }
-          },
+          setupRequest: (request) => ({ ...request, body: patchBody(slot) }),
+          onResponse: (status, body) => syncSlot(slot, status, body),
         },
       ]);
     },
