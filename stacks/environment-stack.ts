@@ -162,8 +162,8 @@ export class EnvironmentStack extends PlatformStack {
       },
     });
 
-    // Who may talk to whom: ALB -> service -> database; DynamoDB through its gateway endpoint;
-    // KMS (the token key's public half) over HTTPS through the NAT gateway.
+    // Who may talk to whom: ALB -> service -> database; DynamoDB through its gateway endpoint; KMS (the token key's
+    // public half) through an interface endpoint. Nothing else: the service has no way to the internet.
     this.tasksApi.allowFrom(this.loadBalancer, "internal ALB to the tasks-api containers");
     this.database.allowFrom(this.tasksApi, "tasks-api to Aurora");
     this.tasksApi.securityGroup.allowEgressToPrefixList(
@@ -171,7 +171,12 @@ export class EnvironmentStack extends PlatformStack {
       443,
       "tasks-api to DynamoDB through the gateway endpoint",
     );
-    this.tasksApi.securityGroup.allowEgressToCidr("0.0.0.0/0", 443, "tasks-api to AWS APIs (KMS) over HTTPS through NAT");
+    const kmsEndpoint = this.network.addInterfaceEndpoint("kms");
+    kmsEndpoint.admit(
+      this.tasksApi,
+      { sid: "TasksApiReadsTokenPublicKey", principal: this.tasksApi.taskRole, actions: tokenKey.verifyActions, resources: [tokenKey.keyArn] },
+      "tasks-api reads the token key's public half from KMS",
+    );
     // The execution role reads the RDS-managed secret, which is encrypted with the database's key.
     this.database.encryptionKey.grantDecrypt(this.tasksApi.executionRole, "DecryptDatabaseSecret", {
       viaService: "secretsmanager",

@@ -7,6 +7,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { PolicyDocument, type PolicyCondition, type PolicyStatement } from "../../modules/core/policy";
 import { GithubOidcTrustNarrowed } from "../../modules/guardrails/rules/iam/GithubOidcTrustNarrowed";
 import { IamManagedPolicyAllowList } from "../../modules/guardrails/rules/iam/IamManagedPolicyAllowList";
@@ -165,6 +166,18 @@ describe("IAM rule details", () => {
       },
       /assume_role_policy allows any principal in statement\(s\) Anyone/,
     );
+  });
+
+  it("TB-IAM-3 fails an interface endpoint policy open to any principal, and passes one naming a role", () => {
+    const endpoint = (s: TerraformStack, id: string, identifiers: string[]) => {
+      const policy = new PolicyDocument(s, `${id}-policy`, {
+        statements: [{ sid: "Through", actions: ["kms:GetPublicKey"], resources: ["*"], principals: [{ type: "AWS", identifiers }] }],
+      });
+      new VpcEndpoint(s, id, { vpcId: "vpc-1", serviceName: "com.amazonaws.ap-northeast-2.kms", vpcEndpointType: "Interface", policy: policy.json });
+      return `test/${id}`;
+    };
+    expectViolation(IamNoWildcardPrincipals, (s) => endpoint(s, "open-endpoint", ["*"]), /policy allows any principal in statement\(s\) Through/);
+    expectCompliant(IamNoWildcardPrincipals, (s) => endpoint(s, "role-endpoint", ["arn:aws:iam::123456789012:role/taskboard-test-tasks"]));
   });
 
   it("TB-IAM-4 fails a policy from outside the stack, which cannot be inspected", () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { TerraformOutput } from "cdktf";
 import { Network, type NatGatewayPlacement, type NetworkProps } from "../../modules/network";
+import { ServiceRole } from "../../modules/iam-role";
+import { SecurityGroup } from "../../modules/security-group";
 import { TEST_ACCOUNT, TEST_REGION, synth, testStack, type Synthesized } from "../support/synth";
 
 const THREE_AZS = [`${TEST_REGION}a`, `${TEST_REGION}b`, `${TEST_REGION}c`];
@@ -325,6 +327,55 @@ describe("Network", () => {
 
     it("throws when the aggregation interval is neither 60 nor 600", () => {
       expect(attempt({ flowLogAggregationIntervalSeconds: 120 })).toThrow(/flowLogAggregationIntervalSeconds 120 is not supported; use 60 or 600/);
+    });
+  });
+
+  describe("addInterfaceEndpoint", () => {
+    function withKmsEndpoint(admitClient: boolean) {
+      const stack = testStack();
+      const network = new Network(stack, "network", props({ availabilityZones: TWO_AZS }));
+      const client = new SecurityGroup(stack, "client", { vpcId: network.vpcId, purpose: "client", description: "a service" });
+      const role = new ServiceRole(stack, "role", { purpose: "client", assumedBy: ["ecs-tasks.amazonaws.com"] });
+      const endpoint = network.addInterfaceEndpoint("kms");
+      if (admitClient) {
+        endpoint.admit(client, { sid: "ClientReadsKey", principal: role, actions: ["kms:GetPublicKey"], resources: ["arn:aws:kms:ap-northeast-2:123456789012:key/k"] }, "client to KMS");
+      }
+      return { stack };
+    }
+
+    it("puts the endpoint in the private subnets with private DNS, its own group, and a policy naming only the admitted role", () => {
+      const { stack } = withKmsEndpoint(true);
+      const out = synth(stack);
+      const roleArn = ref("aws_iam_role", Object.keys(out.resources("aws_iam_role")).find((id) => id.startsWith("role_"))!, "arn");
+      const clientGroupId = ref("aws_security_group", Object.keys(out.resources("aws_security_group")).find((id) => id.startsWith("client_"))!);
+      const endpoint = Object.values(out.resources("aws_vpc_endpoint")).find((candidate) => candidate.vpc_endpoint_type === "Interface")!;
+      expect(endpoint).toMatchObject({ service_name: "com.amazonaws.ap-northeast-2.kms", private_dns_enabled: true });
+      expect(endpoint.subnet_ids).toEqual(TWO_AZS.map((zone) => ref("aws_subnet", idByName(out, "aws_subnet", `taskboard-test-private-${zone}`))));
+      expect(out.policyStatements("network/kms-interface-endpoint/policy")).toEqual([
+        {
+          sid: "ClientReadsKey",
+          effect: "Allow",
+          actions: ["kms:GetPublicKey"],
+          resources: ["arn:aws:kms:ap-northeast-2:123456789012:key/k"],
+          principals: [{ type: "AWS", identifiers: [roleArn] }],
+        },
+      ]);
+      const ingress = Object.values(out.resources("aws_vpc_security_group_ingress_rule"));
+      expect(ingress).toEqual([
+        expect.objectContaining({ referenced_security_group_id: clientGroupId, from_port: 443, to_port: 443, ip_protocol: "tcp" }),
+      ]);
+      expect(endpoint.security_group_ids).toEqual([ingress[0]!.security_group_id]);
+    });
+
+    it("refuses to synthesize an endpoint nobody is admitted to", () => {
+      const { stack } = withKmsEndpoint(false);
+      expect(() => synth(stack)).toThrow(/network\/kms-interface-endpoint\/policy: a policy document needs at least one statement/);
+    });
+
+    it("throws on a service name AWS does not use", () => {
+      const stack = testStack();
+      const network = new Network(stack, "network", props());
+      expect(() => network.addInterfaceEndpoint("com.amazonaws.kms/")).toThrow(/service "com.amazonaws.kms\/" is not an AWS service name such as "kms"/);
     });
   });
 });

@@ -97,4 +97,26 @@ describe("network reachability, proven on broken environments", () => {
       }),
     ]);
   });
+
+  it("fails an interface endpoint admitting anything but our compute, or on a port other than 443", () => {
+    const findings = brokenDev((env) => {
+      const endpoint = env.network.addInterfaceEndpoint("secretsmanager");
+      endpoint.admit(
+        env.loadBalancer,
+        { sid: "AlbReadsSecrets", principal: env.tasksApi.taskRole, actions: ["secretsmanager:GetSecretValue"], resources: ["*"] },
+        "the ALB has no business with an AWS API",
+      );
+      endpoint.securityGroup.allowFrom(env.tasksApi, 8443, "not the port an AWS API answers on");
+    });
+    expect(findings.map((finding) => finding.message)).toEqual([
+      expect.stringContaining(
+        "network/secretsmanager-interface-endpoint/security-group (an interface endpoint) admits load-balancer/security-group :443/tcp; " +
+          "an interface endpoint may be reached only from our compute (",
+      ),
+      expect.stringContaining(
+        "network/secretsmanager-interface-endpoint/security-group admits tasks-api/tasks-sg :8443/tcp, but an interface endpoint serves only port 443",
+      ),
+    ]);
+  });
 });
+

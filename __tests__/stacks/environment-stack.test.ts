@@ -194,6 +194,32 @@ describe.each(environments.map((config) => [config.name, config] as const))("%s 
     expect(ingress.filter((rule) => rule.cidr_ipv4 !== undefined || rule.cidr_ipv6 !== undefined)).toEqual([]);
   });
 
+  it("gives the tasks-api no way out of the VPC: egress only to Aurora, DynamoDB's gateway endpoint and the KMS endpoint", () => {
+    const json = stackJson(config);
+    const serviceGroup = securityGroupIdOf(json, "tasks-api_");
+    const egress = resources(json, "aws_vpc_security_group_egress_rule")
+      .map(([, rule]) => rule)
+      .filter((rule) => rule.security_group_id === serviceGroup);
+    expect(egress.map((rule) => rule.referenced_security_group_id ?? rule.prefix_list_id ?? rule.cidr_ipv4)).toEqual([
+      securityGroupIdOf(json, "database_"),
+      expect.stringMatching(/^\$\{aws_vpc_endpoint\.network_dynamodb-endpoint_[0-9A-F]+\.prefix_list_id\}$/),
+      securityGroupIdOf(json, "network_kms-interface-endpoint_"),
+    ]);
+    // The endpoint passes one call of one role on one key: no other account's key is reachable through it.
+    const [[, endpoint]] = resources(json, "aws_vpc_endpoint").filter(([, candidate]) => candidate.vpc_endpoint_type === "Interface") as [[string, Block]];
+    expect(endpoint).toMatchObject({ service_name: "com.amazonaws.ap-northeast-2.kms", private_dns_enabled: true });
+    const policyId = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(String(endpoint.policy))![1]!;
+    expect(json.data?.aws_iam_policy_document?.[policyId]?.statement).toEqual([
+      {
+        sid: "TasksApiReadsTokenPublicKey",
+        effect: "Allow",
+        actions: ["kms:GetPublicKey"],
+        resources: [expect.stringMatching(/^\$\{aws_kms_key\.token-signing-key_[0-9A-F]+\.arn\}$/)],
+        principals: [{ type: "AWS", identifiers: [expect.stringMatching(/^\$\{aws_iam_role\.tasks-api_task-role_[A-Za-z0-9_-]+\.arn\}$/)] }],
+      },
+    ]);
+  });
+
   it("keeps the database private, encrypted, TLS-only and its password out of Terraform", () => {
     const json = stackJson(config);
     const [[, cluster]] = resources(json, "aws_rds_cluster") as [[string, Block]];

@@ -25,6 +25,8 @@ export class SigningKey extends Construct {
   readonly key: KmsKey;
   readonly keyArn: string;
   readonly aliasName: string;
+  /** What a verifier calls: fetch the public half (then verify locally). */
+  readonly verifyActions: readonly string[] = ["kms:GetPublicKey"];
 
   constructor(scope: Construct, id: string, props: SigningKeyProps) {
     super(scope, id);
@@ -54,6 +56,6 @@ export class SigningKey extends Construct {
 
   /** Read the public half, to verify signatures locally. */
   grantVerify(grantee: IGrantee, sid: string): void {
-    grantee.addToPolicy({ sid, actions: ["kms:GetPublicKey"], resources: [this.keyArn] });
+    grantee.addToPolicy({ sid, actions: this.verifyActions, resources: [this.keyArn] });
   }
 }

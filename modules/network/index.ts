@@ -27,9 +27,11 @@ import {
   MIN_VPC_PREFIX_LENGTH,
   NAT_GATEWAY_PLACEMENTS,
 } from "./defaults";
+import { InterfaceEndpoint } from "./interface-endpoint";
 import { parseIpv4Cidr, planSubnets, type PlannedSubnet, type SubnetTier } from "./private/subnet-layout";
 
 export type { SubnetTier } from "./private/subnet-layout";
+export { InterfaceEndpoint, type EndpointGrant, type InterfaceEndpointProps } from "./interface-endpoint";
 
 /** Where NAT gateways go: one per AZ (egress survives an AZ outage) or one in the first AZ (cheaper, for dev). */
 export type NatGatewayPlacement = (typeof NAT_GATEWAY_PLACEMENTS)[number];
@@ -272,6 +274,19 @@ export class Network extends Construct {
       iamRoleArn: this.flowLogRole.roleArn,
       maxAggregationInterval: props.flowLogAggregationIntervalSeconds ?? DEFAULT_FLOW_LOG_AGGREGATION_INTERVAL_SECONDS,
       tags: tags("vpc-flow-log"),
+    });
+  }
+
+  /**
+   * An interface endpoint for an AWS API (`kms`, `ecr.api`, ...) in the
+   * private subnets, one network interface per AZ, with private DNS. It admits
+   * nobody until {@link InterfaceEndpoint.admit}; see there.
+   */
+  addInterfaceEndpoint(service: string): InterfaceEndpoint {
+    return new InterfaceEndpoint(this, `${service.replace(/\./g, "-")}-interface-endpoint`, {
+      vpcId: this.vpcId,
+      service,
+      subnetIds: this.privateSubnetIds,
     });
   }
 

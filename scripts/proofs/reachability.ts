@@ -10,6 +10,8 @@
  * - the service only from the ALB, on its container port;
  * - Aurora only from the service's security group, on the database port (every
  *   task that runs with that group, such as the scheduled reminder, is listed);
+ * - an interface endpoint (an AWS API such as KMS) only from our compute's
+ *   security groups (ECS services and tasks, instances, Lambda), on 443;
  * - every other security group admits nothing;
  * - isolated subnets have no route out, private subnets default to a NAT
  *   gateway in a public subnet, public subnets to the internet gateway.
@@ -132,11 +134,21 @@ export function checkReachability(stack: LoadedStack): ReachabilityReport {
   const vpcLinkGroups = groupsAttachedTo("aws_apigatewayv2_vpc_link");
   const serviceGroups = groupsAttachedTo("aws_ecs_service");
   const databaseGroups = [...groupsAttachedTo("aws_rds_cluster"), ...groupsAttachedTo("aws_db_instance")];
+  const endpointGroups = groupsAttachedTo("aws_vpc_endpoint");
+  // Our own code, wherever it runs in the VPC: the clients an AWS API endpoint may admit.
+  const computeGroups = [
+    ...new Set(
+      ["aws_ecs_service", "aws_scheduler_schedule", "aws_cloudwatch_event_target", "aws_launch_template", "aws_instance", "aws_lambda_function"].flatMap(
+        groupsAttachedTo,
+      ),
+    ),
+  ];
   const tiers: { readonly name: string; readonly groups: readonly Address[] }[] = [
     { name: "the VPC link", groups: vpcLinkGroups },
     { name: "the ALB", groups: albGroups },
     { name: "the service", groups: serviceGroups },
     { name: "Aurora", groups: databaseGroups },
+    { name: "an interface endpoint", groups: endpointGroups },
   ];
   for (const [index, tier] of tiers.entries()) {
     for (const other of tiers.slice(index + 1)) {
@@ -160,6 +172,8 @@ export function checkReachability(stack: LoadedStack): ReachabilityReport {
     if (databaseGroups.includes(group)) return { peers: serviceGroups, ports: databasePorts, tier: "Aurora", peerTier: "the service" };
     if (serviceGroups.includes(group)) return { peers: albGroups, ports: containerPorts, tier: "the service", peerTier: "the ALB" };
     if (albGroups.includes(group)) return { peers: vpcLinkGroups, ports: listenerPorts, tier: "the ALB", peerTier: "the VPC link" };
+    // An AWS API in the VPC; what a client may call through it is the endpoint policy's business (guardrails).
+    if (endpointGroups.includes(group)) return { peers: computeGroups, ports: [443], tier: "an interface endpoint", peerTier: "our compute" };
     return undefined;
   };
 

@@ -48,4 +48,5 @@ export const RESOURCE_POLICY_ATTRIBUTES: Readonly<Record<string, string>> = {
   aws_cloudwatch_event_bus_policy: "policy",
   aws_secretsmanager_secret_policy: "policy",
   aws_cloudwatch_log_resource_policy: "policy_document",
+  aws_vpc_endpoint: "policy",
 };
