@@ -82,7 +82,7 @@ describe("what the proofs read from prod", () => {
     ]);
   });
 
-  it("prints the security-group graph: VPC link -> ALB -> service -> Aurora, and only HTTPS out", () => {
+  it("prints the security-group graph: VPC link -> ALB -> service -> Aurora and the KMS endpoint, and only the instances' HTTPS out", () => {
     const edges = proofOf("prod").reachability.edges.map((edge) => `${edge.from} -> ${edge.to} ${edge.via}${edge.halfOpen ? " [half-open]" : ""}`);
     expect(edges).toEqual([
       "internet -> site/distribution (CloudFront) :443/tcp",
@@ -94,9 +94,10 @@ describe("what the proofs read from prod", () => {
       "api/vpc-link-security-group -> load-balancer/security-group :80/tcp",
       "load-balancer/security-group -> tasks-api/tasks-sg :8080/tcp",
       "tasks-api/tasks-sg -> database/security-group :5432/tcp",
+      "tasks-api/tasks-sg -> network/kms-interface-endpoint/security-group :443/tcp",
+      // The container instances' ECS agent, image pulls and Session Manager go out through NAT; the service does not.
       "cluster/instance-sg -> 0.0.0.0/0 :443/tcp (egress)",
       "tasks-api/tasks-sg -> prefix list network/dynamodb-endpoint :443/tcp (egress)",
-      "tasks-api/tasks-sg -> 0.0.0.0/0 :443/tcp (egress)",
     ]);
   });
 
