@@ -17,10 +17,10 @@ import { parseArgs } from "node:util";
 import { TASK_EVENTS_TABLE } from "../contracts/tables";
 import { buildTasksApiBundle } from "../handlers/tasks-api/build";
 import { issueToken, LocalTokenSigner } from "../handlers/lib/tokens";
-import { startDynalite } from "../__tests__/support/dynalite";
 import { startPostgres } from "../__tests__/support/postgres";
 import { formatProfileSummary, summariseCpuProfile } from "./tasks-api/cpu-profile";
 import { measureCpu, type CpuSplit } from "./tasks-api/cpu-usage";
+import { startDynaliteProcess } from "./tasks-api/dynalite-process";
 import { listPageSql, listQueryScript } from "./tasks-api/list-query-script";
 import { environments } from "../config/environments";
 import { collectListPaths, loadList, loadPatch, type LoadFigures, type PatchSlot } from "./tasks-api/load";
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   log(`PostgreSQL 15, dynalite, bundle build (work dir ${workDir})`);
   const postgres = await startPostgres();
   stops.push(() => postgres.stop());
-  const dynalite = await startDynalite([TASK_EVENTS_TABLE]);
+  const dynalite = await startDynaliteProcess([TASK_EVENTS_TABLE]);
   stops.push(() => dynalite.stop());
   const bundle = join(workDir, "tasks-api", "main.mjs");
   await buildTasksApiBundle(bundle);
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
   const paths = await collectListPaths(service.url, bearerOf.get(board.supervisor.email)!);
   log(`list: ${paths.length} distinct full pages; warm-up ${warmupSeconds} s, then ${durationSeconds} s at ${connections} connections`);
   await loadList({ url: service.url, paths, bearers, ...warm });
-  const list = await measureCpu(service.pid, () => loadList({ url: service.url, paths, bearers, ...load }));
+  const list = await measureCpu({ service: service.pid, dynalite: dynalite.pid }, () => loadList({ url: service.url, paths, bearers, ...load }));
   log(`list paced: ${PACED_RATE} requests/s, warm-up ${warmupSeconds} s, then ${durationSeconds} s`);
   const listPaced = await loadPaced({ url: service.url, connections, ...paced, nextRequest: pacedList({ paths, bearers }) });
   await service.stop();
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
   const measuredSlots = await toSlots(assigned.slice(connections, 2 * connections));
   log(`patch: ${connections} tasks, one per connection; warm-up ${warmupSeconds} s (other tasks), then ${durationSeconds} s`);
   await loadPatch({ url: service.url, slots: warmupSlots, ...warm });
-  const patch = await measureCpu(service.pid, () => loadPatch({ url: service.url, slots: measuredSlots, ...load }));
+  const patch = await measureCpu({ service: service.pid, dynalite: dynalite.pid }, () => loadPatch({ url: service.url, slots: measuredSlots, ...load }));
   // Tasks of their own again (a PATCH of the closed loop cut off at the bell may commit later): all the others, so
   // that a burst of slow answers never finds every task in flight.
   const pacedSlots = await toSlots(assigned.slice(2 * connections));
@@ -218,12 +218,13 @@ function report({ list, patch, listPaced, patchPaced, listSql, selectOnly }: Mea
       `${((100 * run.cpu.serviceSeconds) / run.cpu.wallSeconds).toFixed(0)} %`,
       each(run.cpu.postgresSeconds),
       each(run.cpu.loadGeneratorSeconds),
+      each(run.cpu.dynaliteSeconds),
       `${((100 * run.cpu.machineSeconds) / run.cpu.wallSeconds).toFixed(0)} %`,
-      `${((100 * (run.cpu.machineSeconds - run.cpu.serviceSeconds - run.cpu.postgresSeconds - run.cpu.loadGeneratorSeconds)) / run.cpu.wallSeconds).toFixed(0)} %`,
+      `${((100 * (run.cpu.machineSeconds - run.cpu.serviceSeconds - run.cpu.postgresSeconds - run.cpu.loadGeneratorSeconds - run.cpu.dynaliteSeconds)) / run.cpu.wallSeconds).toFixed(0)} %`,
     ];
   };
   const cpu = markdownTable(
-    ["CPU per request", "service ms", "service busy (1 core = 100 %)", "PostgreSQL ms", "load generator ms", "machine busy (cores x 100 %)", "other processes busy"],
+    ["CPU per request", "service ms", "service busy (1 core = 100 %)", "PostgreSQL ms", "load generator ms", "dynalite ms", "machine busy (cores x 100 %)", "other processes busy"],
     [cpuRow("GET /api/tasks?limit=50", list), cpuRow("PATCH /api/tasks/{id}", patch)],
   );
   const listShare = list.result.requestsPerSecond / selectOnly.tps;
@@ -244,7 +245,7 @@ function report({ list, patch, listPaced, patchPaced, listSql, selectOnly }: Mea
     "What bounds the list route here (from the figures above):",
     `- PostgreSQL alone: its own SQL runs at ${bounds.listSqlShare} of pgbench -S (pgbench -f); the API cannot exceed that, whatever its code`,
     `- one service process: ${bounds.oneProcess} list requests/s (1 s / its CPU per request); more processes help only with cores of their own`,
-    `- this machine: ${bounds.machine} list requests/s (${availableParallelism()} cores / the CPU per request of service, PostgreSQL and load generator together)`,
+    `- this machine: ${bounds.machine} list requests/s (${availableParallelism()} cores / the CPU per request of service, PostgreSQL, load generator and dynalite together)`,
     `- latency: ${connections} connections at the lower bound is a mean of ${bounds.meanLatencyFloorMs} ms at least (Little's law), and p99 >= mean`,
     "",
     `list at ${(100 * listShare).toFixed(1)} % of pgbench -S (target >= 40 %): ${listShare >= 0.4 ? "met" : "MISSED"}`,
@@ -264,7 +265,7 @@ function boundsOf(list: Measured["list"], listSql: PgbenchFigures, selectOnly: P
   const msPerRequest = (seconds: number) => (1000 * seconds) / list.result.requests;
   const oneProcess = 1000 / msPerRequest(list.cpu.serviceSeconds);
   const machine =
-    (1000 * availableParallelism()) / msPerRequest(list.cpu.serviceSeconds + list.cpu.postgresSeconds + list.cpu.loadGeneratorSeconds);
+    (1000 * availableParallelism()) / msPerRequest(list.cpu.serviceSeconds + list.cpu.postgresSeconds + list.cpu.loadGeneratorSeconds + list.cpu.dynaliteSeconds);
   const lower = Math.min(oneProcess, machine);
   return {
     listSqlShare: `${((100 * listSql.tps) / selectOnly.tps).toFixed(1)} %`,

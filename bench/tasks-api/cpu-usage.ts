@@ -41,8 +41,10 @@ function postgresSeconds(): number {
 export interface CpuSplit {
   readonly serviceSeconds: number;
   readonly postgresSeconds: number;
-  /** This process: autocannon, plus dynalite on the write test. */
+  /** This process: autocannon. */
   readonly loadGeneratorSeconds: number;
+  /** The DynamoDB stand-in, busy on the write test (the outbox relay's events). */
+  readonly dynaliteSeconds: number;
   readonly machineSeconds: number;
   readonly wallSeconds: number;
 }
@@ -53,9 +55,13 @@ export interface CpuSplit {
  * Counts PostgreSQL processes alive at both ends of the window; the pool keeps
  * its connections, so that is all of them. Linux only.
  */
-export async function measureCpu<T>(servicePid: number, work: () => Promise<T>): Promise<{ result: T; cpu: CpuSplit }> {
+export async function measureCpu<T>(
+  pids: { readonly service: number; readonly dynalite: number },
+  work: () => Promise<T>,
+): Promise<{ result: T; cpu: CpuSplit }> {
   const before = {
-    service: processSeconds(servicePid).seconds,
+    service: processSeconds(pids.service).seconds,
+    dynalite: processSeconds(pids.dynalite).seconds,
     postgres: postgresSeconds(),
     self: process.cpuUsage(),
     machine: machineBusySeconds(),
@@ -66,7 +72,8 @@ export async function measureCpu<T>(servicePid: number, work: () => Promise<T>):
   return {
     result,
     cpu: {
-      serviceSeconds: processSeconds(servicePid).seconds - before.service,
+      serviceSeconds: processSeconds(pids.service).seconds - before.service,
+      dynaliteSeconds: processSeconds(pids.dynalite).seconds - before.dynalite,
       postgresSeconds: postgresSeconds() - before.postgres,
       loadGeneratorSeconds: (self.user + self.system) / 1e6,
       machineSeconds: machineBusySeconds() - before.machine,
