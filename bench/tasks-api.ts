@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { environments } from "../config/environments";
 import { TASK_EVENTS_TABLE } from "../contracts/tables";
 import { buildTasksApiBundle } from "../handlers/tasks-api/build";
 import { issueToken, LocalTokenSigner } from "../handlers/lib/tokens";
@@ -22,7 +23,6 @@ import { formatProfileSummary, summariseCpuProfile } from "./tasks-api/cpu-profi
 import { measureCpu, type CpuSplit } from "./tasks-api/cpu-usage";
 import { startDynaliteProcess } from "./tasks-api/dynalite-process";
 import { listPageSql, listQueryScript } from "./tasks-api/list-query-script";
-import { environments } from "../config/environments";
 import { collectListPaths, loadList, loadPatch, type LoadFigures, type PatchSlot } from "./tasks-api/load";
 import { loadPaced, pacedList, pacedPatch } from "./tasks-api/paced";
 import { runPgbench, type PgbenchFigures } from "./tasks-api/pgbench";
@@ -128,9 +128,10 @@ async function main(): Promise<void> {
 
   // ---- PATCH /api/tasks/{id} ----------------------------------------------------
   service = await startService("patch");
-  // Two disjoint pools of tasks, one task per connection each: the warm-up moves the first, the measured run the
-  // second. A warm-up PATCH cut off at the bell may still commit later (the server got it); on a task of its own it
-  // cannot make a measured PATCH carry a stale version.
+  // Disjoint pools of tasks: the warm-up moves the first (one task per connection), the measured run the second (the
+  // same), the paced run all the rest. A PATCH cut off at the bell may still commit later (the server got it); on a
+  // task of its own it cannot make a later run's PATCH carry a stale version. The paced pool must be larger than the
+  // connections (`pacedPatch` never moves a task twice at once), hence four per connection at least.
   const assigned = board.tasks.filter((task) => task.pic !== null);
   if (assigned.length < 4 * connections) throw new Error(`--tasks too small: need ${4 * connections} assigned tasks for ${connections} connections`);
   const toSlots = async (tasks: typeof assigned): Promise<PatchSlot[]> => {
@@ -142,8 +143,6 @@ async function main(): Promise<void> {
   log(`patch: ${connections} tasks, one per connection; warm-up ${warmupSeconds} s (other tasks), then ${durationSeconds} s`);
   await loadPatch({ url: service.url, slots: warmupSlots, ...warm });
   const patch = await measureCpu({ service: service.pid, dynalite: dynalite.pid }, () => loadPatch({ url: service.url, slots: measuredSlots, ...load }));
-  // Tasks of their own again (a PATCH of the closed loop cut off at the bell may commit later): all the others, so
-  // that a burst of slow answers never finds every task in flight.
   const pacedSlots = await toSlots(assigned.slice(2 * connections));
   log(`patch paced: ${PACED_RATE} requests/s, warm-up ${warmupSeconds} s, then ${durationSeconds} s`);
   const patchPaced = await loadPaced({ url: service.url, connections, ...paced, nextRequest: pacedPatch(pacedSlots) });

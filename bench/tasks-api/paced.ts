@@ -1,6 +1,5 @@
 import { Agent, request as httpRequest } from "node:http";
-import type { LoadFigures, ListRequests, PatchSlot } from "./load";
-import { patchBody, syncSlot } from "./load";
+import { patchBody, syncSlot, type ListRequests, type LoadFigures, type PatchSlot } from "./load";
 
 /** One request of a paced run. */
 export interface PacedRequest {
