@@ -5,6 +5,7 @@ import { LIMITS, type FieldProblem, type Page, type Task } from "../../../contra
 import type { Principal } from "../../../contracts/auth";
 import { taskEventSchema, type TaskEvent } from "../../../contracts/events";
 import { taskEventAt } from "../../../contracts/tables";
+import { snapshotOf } from "../../../handlers/tasks-api/core/task-events";
 import { createTasksCore } from "../../../handlers/tasks-api/core/tasks";
 import { OutboxRelay } from "../../../handlers/tasks-api/events/outbox-relay";
 import { createDynamoTaskEventLog, type TaskEventLog } from "../../../handlers/tasks-api/events/task-event-log";
@@ -601,6 +602,25 @@ describe.each(backends.list)("tasks-api over HTTP on $name", (backend) => {
         ["task.status_changed", [{ field: "status", from: "todo", to: "in_progress" }], SUPERVISOR.email, 2],
       ]);
       expect(events[0]?.at).toBe(events[1]?.at);
+    });
+
+    it("snapshots the task in each PATCH's events exactly as the PATCH answered it", async () => {
+      const task = await h.createTask({ title: "card", pic: ALICE.email });
+      // Values the database normalises: an instant with an offset and microseconds, an email in capitals, a long double.
+      const response = await patch(task, {
+        version: 1,
+        title: "renamed",
+        pic: BOB.email.toUpperCase(),
+        status: "done",
+        dueAt: "2031-05-01T21:00:00.123456+09:00",
+        position: 0.1 + 0.2,
+      });
+      expect(response.status).toBe(200);
+      const answered = response.body as Task;
+      const events = (await eventsOf(task.id)).slice(2);
+      expect(events.map((event) => event.type)).toEqual(["task.updated", "task.assigned", "task.status_changed"]);
+      for (const event of events) expect(event.task).toEqual(snapshotOf(answered));
+      expect(answered).toMatchObject({ pic: BOB.email, dueAt: "2031-05-01T12:00:00.123Z", position: 0.30000000000000004, version: 2 });
     });
 
     it("records a PIC's move with the PIC as actor", async () => {

@@ -164,37 +164,53 @@ export function createTasksCore(deps: TasksCoreDeps): TasksCore {
       if (!isUuid(rawId)) throw notFound(rawId);
       const id = rawId.toLowerCase();
       const now = clock();
-      return writeWithEvents(async (tx) => {
-        const current = await selectTask(tx, id);
-        if (!current) throw notFound(id);
-        authorizeUpdate(principal, current, input);
-        if (current.version !== input.version) throw conflict(current, input.version);
-        const changes = changedFields(current, input);
-        // Nothing would change: no new version, no event, and the caller's copy stays current.
-        if (changes.length === 0) return { result: current, events: [] };
+      const current = await selectTask(db, id);
+      if (!current) throw notFound(id);
+      authorizeUpdate(principal, current, input);
+      if (current.version !== input.version) throw conflict(current, input.version);
+      const changes = changedFields(current, input);
+      // Nothing would change: no new version, no event, and the caller's copy stays current.
+      if (changes.length === 0) return current;
 
-        const params: SqlParam[] = [id, input.version, now.toISOString()];
-        const assignments = changes.map((change) => {
-          const { column, cast } = COLUMN_OF[change.field];
-          params.push(change.to);
-          return `${column} = $${params.length}::${cast}`;
-        });
-        // The version predicate is the optimistic lock: a concurrent writer that committed
-        // first makes this match no row (PostgreSQL re-checks it after waiting for the row lock).
-        const { rows } = await tx.query<TaskRow>(
-          `UPDATE tasks SET ${assignments.join(", ")}, version = version + 1, updated_at = $3::timestamptz
-           WHERE id = $1 AND version = $2
-           RETURNING ${TASK_COLUMNS}`,
-          params,
-        );
-        if (!rows[0]) {
-          const latest = await selectTask(tx, id);
-          if (!latest) throw notFound(id);
-          throw conflict(latest, input.version);
-        }
-        const updated = taskFromRow(rows[0]);
-        return { result: updated, events: eventsForUpdate(updated, changes, { actor: principal.email, at: now, newId }) };
+      // The events describe the task as this statement will leave it; every changed value is already in the
+      // database's form (instants normalised by the contract), so the snapshot equals the row it returns.
+      const after: Task = {
+        ...current,
+        ...Object.fromEntries(changes.map((change) => [change.field, change.to])),
+        version: current.version + 1,
+        updatedAt: now.toISOString(),
+      };
+      const events = eventsForUpdate(after, changes, { actor: principal.email, at: now, newId });
+      const params: SqlParam[] = [id, input.version, now.toISOString(), JSON.stringify(events)];
+      const assignments = changes.map((change) => {
+        const { column, cast } = COLUMN_OF[change.field];
+        params.push(change.to);
+        return `${column} = $${params.length}::${cast}`;
       });
+      // One statement, so no transaction: the version predicate is the optimistic lock (a writer that committed
+      // first makes it match no row; PostgreSQL re-checks it after waiting for the row lock), and the events go
+      // into the outbox only together with the row they describe. Two round trips per PATCH instead of five.
+      const { rows } = await db.query<TaskRow>(
+        `WITH updated AS (
+           UPDATE tasks SET ${assignments.join(", ")}, version = version + 1, updated_at = $3::timestamptz
+           WHERE id = $1 AND version = $2
+           RETURNING *
+         ), recorded AS (
+           INSERT INTO tasks_outbox (event)
+           SELECT event FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS events (event, n)
+           WHERE EXISTS (SELECT 1 FROM updated)
+           ORDER BY n
+         )
+         SELECT ${TASK_COLUMNS} FROM updated`,
+        params,
+      );
+      if (!rows[0]) {
+        const latest = await selectTask(db, id);
+        if (!latest) throw notFound(id);
+        throw conflict(latest, input.version);
+      }
+      deps.onEventsRecorded?.();
+      return taskFromRow(rows[0]);
     },
 
     async remove(principal, rawId) {
