@@ -726,5 +726,24 @@ describe.each(backends.list)("tasks-api over HTTP on $name", (backend) => {
       expect(new Set(appended).size).toBe(60);
       expect(await h.api.relay.backlog()).toBe(0);
     });
+
+    it("delivers the writes of one moment in one pass: nudges within the delay join one claim and one BatchWriteItem", async () => {
+      const batches: number[] = [];
+      const countingLog: TaskEventLog = {
+        append: async (events) => {
+          batches.push(events.length);
+          await h.eventLog.append(events);
+        },
+        list: (taskId, page) => h.eventLog.list(taskId, page),
+      };
+      const relay = new OutboxRelay({ db: h.db, eventLog: countingLog, log: h.log, nudgeDelayMs: 1_000 });
+      const tasks = createTasksCore({ db: h.db, clock: () => new Date(), newId: createUuidV7Generator(), onEventsRecorded: () => relay.nudge() });
+      const created = await Promise.all([1, 2, 3].map((n) => tasks.create(SUPERVISOR, { title: `card ${n}`, content: "", status: "todo", pic: null, dueAt: null })));
+      expect(batches).toEqual([]);
+      await expect.poll(() => relay.backlog(), { timeout: 5_000, interval: 50 }).toBe(0);
+      expect(batches).toEqual([3]);
+      for (const task of created) expect((await h.eventItems(task.id)).map((item) => item.type)).toEqual(["task.created"]);
+      await relay.stop();
+    });
   });
 });
