@@ -74,6 +74,11 @@ export interface ListRequests {
   readonly bearers: readonly string[];
 }
 
+/** Request n of a list run: page n and the token of user n, each modulo their count. */
+export function listRequestAt(requests: ListRequests, n: number): { readonly path: string; readonly authorization: string } {
+  return { path: requests.paths[n % requests.paths.length]!, authorization: requests.bearers[n % requests.bearers.length]! };
+}
+
 /**
  * `GET /api/tasks?limit=50` at full speed. Request n takes page n mod the
  * number of pages and token n mod the number of users, so consecutive
@@ -89,12 +94,8 @@ export function loadList(options: LoadOptions & ListRequests): Promise<LoadFigur
       {
         method: "GET",
         setupRequest: (request) => {
-          const n = sent++;
-          return {
-            ...request,
-            path: options.paths[n % options.paths.length],
-            headers: { ...request.headers, authorization: options.bearers[n % options.bearers.length]! },
-          };
+          const { path, authorization } = listRequestAt(options, sent++);
+          return { ...request, path, headers: { ...request.headers, authorization } };
         },
       },
     ],

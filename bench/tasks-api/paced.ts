@@ -1,5 +1,6 @@
 import { Agent, request as httpRequest } from "node:http";
-import { patchBody, syncSlot, type ListRequests, type LoadFigures, type PatchSlot } from "./load";
+import { listRequestAt, patchBody, syncSlot, type ListRequests, type LoadFigures, type PatchSlot } from "./load";
+import { percentile } from "./percentile";
 
 /** One request of a paced run. */
 export interface PacedRequest {
@@ -26,10 +27,6 @@ export interface PacedOptions {
 
 /** Seconds before an unanswered request counts as an error (autocannon's default too). */
 const REQUEST_TIMEOUT_MS = 10_000;
-
-function percentile(sorted: Float64Array, fraction: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? Number.NaN;
-}
 
 /**
  * An open-loop load at a fixed rate: request i is due at start + i / rate
@@ -137,13 +134,12 @@ export function loadPaced(options: PacedOptions): Promise<LoadFigures> {
   });
 }
 
-/** The list requests of {@link ListRequests}, request i taking page i and token i (modulo their counts), as `loadList` does. */
+/** The list requests of {@link ListRequests} in the order `loadList` sends them. */
 export function pacedList(requests: ListRequests): (index: number) => PacedRequest {
-  return (index) => ({
-    method: "GET",
-    path: requests.paths[index % requests.paths.length]!,
-    headers: { authorization: requests.bearers[index % requests.bearers.length]! },
-  });
+  return (index) => {
+    const { path, authorization } = listRequestAt(requests, index);
+    return { method: "GET", path, headers: { authorization } };
+  };
 }
 
 /**

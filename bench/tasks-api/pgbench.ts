@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { percentile } from "./percentile";
 
 /** `/usr/lib/postgresql/<newest major>/bin/pgbench`: the server's own version, not Debian's wrapper. */
 export function findPgbench(): string {
@@ -40,10 +41,6 @@ function run(binary: string, args: readonly string[]): string {
   const result = spawnSync(binary, args, { encoding: "utf8" });
   if (result.status !== 0) throw new Error(`pgbench ${args.join(" ")} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
   return `${result.stdout}\n${result.stderr}`;
-}
-
-function percentile(sorted: readonly number[], fraction: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? Number.NaN;
 }
 
 export type PgbenchWorkload =
