@@ -58,10 +58,20 @@ async function selectTask(db: Queryable, id: string): Promise<Task | undefined> 
   return rows[0] ? taskFromRow(rows[0]) : undefined;
 }
 
+/**
+ * The one way events enter the outbox: `param` holds them as a JSON array (`JSON.stringify(events)`), inserted in
+ * array order (outbox ids, and so delivery, follow it), only when `condition` holds.
+ */
+function outboxInsert(param: string, condition = "true"): string {
+  return `INSERT INTO tasks_outbox (event)
+          SELECT event FROM jsonb_array_elements(${param}::jsonb) WITH ORDINALITY AS events (event, n)
+          WHERE ${condition}
+          ORDER BY n`;
+}
+
 async function recordEvents(tx: Queryable, events: readonly TaskEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const placeholders = events.map((_, index) => `($${index + 1}::jsonb)`).join(", ");
-  await tx.query(`INSERT INTO tasks_outbox (event) VALUES ${placeholders}`, events.map((event) => JSON.stringify(event)));
+  await tx.query(outboxInsert("$1"), [JSON.stringify(events)]);
 }
 
 /** Column written for each editable field, and how its value travels as a parameter. */
@@ -196,10 +206,7 @@ export function createTasksCore(deps: TasksCoreDeps): TasksCore {
            WHERE id = $1 AND version = $2
            RETURNING *
          ), recorded AS (
-           INSERT INTO tasks_outbox (event)
-           SELECT event FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS events (event, n)
-           WHERE EXISTS (SELECT 1 FROM updated)
-           ORDER BY n
+           ${outboxInsert("$4", "EXISTS (SELECT 1 FROM updated)")}
          )
          SELECT ${TASK_COLUMNS} FROM updated`,
         params,
