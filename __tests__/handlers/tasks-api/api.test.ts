@@ -678,6 +678,14 @@ describe.each(backends.list)("tasks-api over HTTP on $name", (backend) => {
 
   describe("outbox", () => {
     const core = () => createTasksCore({ db: h.db, clock: () => new Date(), newId: createUuidV7Generator() });
+    /** The real event log, remembering each batch appended to it. */
+    const recordingLog = (batches: (readonly TaskEvent[])[]): TaskEventLog => ({
+      append: async (events) => {
+        batches.push(events);
+        await h.eventLog.append(events);
+      },
+      list: (taskId, page) => h.eventLog.list(taskId, page),
+    });
 
     beforeEach(async () => {
       // This test drives relays by hand; the service's own background drain would race it.
@@ -707,14 +715,8 @@ describe.each(backends.list)("tasks-api over HTTP on $name", (backend) => {
     });
 
     it("delivers every event exactly once when two relays drain at the same time", async () => {
-      const appended: string[] = [];
-      const countingLog: TaskEventLog = {
-        append: async (events) => {
-          appended.push(...events.map((event) => event.eventId));
-          await h.eventLog.append(events);
-        },
-        list: (taskId, page) => h.eventLog.list(taskId, page),
-      };
+      const batches: (readonly TaskEvent[])[] = [];
+      const countingLog = recordingLog(batches);
       const tasks = core();
       for (let i = 0; i < 30; i += 1) {
         await tasks.create(SUPERVISOR, { title: `card ${i}`, content: "", status: "todo", pic: BOB.email, dueAt: null });
@@ -722,26 +724,20 @@ describe.each(backends.list)("tasks-api over HTTP on $name", (backend) => {
       const relays = [0, 1].map(() => new OutboxRelay({ db: h.db, eventLog: countingLog, log: h.log, batchSize: 5 }));
       const delivered = await Promise.all(relays.map((relay) => relay.drain()));
       expect(delivered[0]! + delivered[1]!).toBe(60);
+      const appended = batches.flat().map((event) => event.eventId);
       expect(appended).toHaveLength(60);
       expect(new Set(appended).size).toBe(60);
       expect(await h.api.relay.backlog()).toBe(0);
     });
 
     it("delivers the writes of one moment in one pass: nudges within the delay join one claim and one BatchWriteItem", async () => {
-      const batches: number[] = [];
-      const countingLog: TaskEventLog = {
-        append: async (events) => {
-          batches.push(events.length);
-          await h.eventLog.append(events);
-        },
-        list: (taskId, page) => h.eventLog.list(taskId, page),
-      };
-      const relay = new OutboxRelay({ db: h.db, eventLog: countingLog, log: h.log, nudgeDelayMs: 1_000 });
+      const batches: (readonly TaskEvent[])[] = [];
+      const relay = new OutboxRelay({ db: h.db, eventLog: recordingLog(batches), log: h.log, nudgeDelayMs: 1_000 });
       const tasks = createTasksCore({ db: h.db, clock: () => new Date(), newId: createUuidV7Generator(), onEventsRecorded: () => relay.nudge() });
       const created = await Promise.all([1, 2, 3].map((n) => tasks.create(SUPERVISOR, { title: `card ${n}`, content: "", status: "todo", pic: null, dueAt: null })));
       expect(batches).toEqual([]);
       await expect.poll(() => relay.backlog(), { timeout: 5_000, interval: 50 }).toBe(0);
-      expect(batches).toEqual([3]);
+      expect(batches.map((batch) => batch.length)).toEqual([3]);
       for (const task of created) expect((await h.eventItems(task.id)).map((item) => item.type)).toEqual(["task.created"]);
       await relay.stop();
     });
