@@ -7,6 +7,7 @@ import { taskEventSchema, type TaskEvent } from "../../../contracts/events";
 import { taskEventAt } from "../../../contracts/tables";
 import { snapshotOf } from "../../../handlers/tasks-api/core/task-events";
 import { createTasksCore } from "../../../handlers/tasks-api/core/tasks";
+import type { Database } from "../../../handlers/tasks-api/db/database";
 import { OutboxRelay } from "../../../handlers/tasks-api/events/outbox-relay";
 import { createDynamoTaskEventLog, type TaskEventLog } from "../../../handlers/tasks-api/events/task-event-log";
 import { createUuidV7Generator } from "../../../handlers/tasks-api/ids";
@@ -728,6 +729,24 @@ describe.each(backends.list)("tasks-api over HTTP on $name", (backend) => {
       expect(appended).toHaveLength(60);
       expect(new Set(appended).size).toBe(60);
       expect(await h.api.relay.backlog()).toBe(0);
+    });
+
+    it("ends a pass on a short batch: three events cost one claim, not a second one that finds nothing", async () => {
+      const claims: string[] = [];
+      const db: Database = {
+        query: (sql, params) => {
+          if (/^\s*UPDATE tasks_outbox\s+SET claimed_until = now\(\) \+ make_interval\(secs => \$1\), attempts/.test(sql)) claims.push(sql);
+          return h.db.query(sql, params);
+        },
+        transaction: (work) => h.db.transaction(work),
+        close: () => h.db.close(),
+      };
+      for (const n of [1, 2, 3]) await core().create(SUPERVISOR, { title: `card ${n}`, content: "", status: "todo", pic: null, dueAt: null });
+      const relay = new OutboxRelay({ db, eventLog: h.eventLog, log: h.log });
+      expect(await relay.drain()).toBe(3);
+      expect(claims).toHaveLength(1);
+      expect(await relay.drain()).toBe(0);
+      expect(claims).toHaveLength(2);
     });
 
     it("delivers the writes of one moment in one pass: nudges within the delay join one claim and one BatchWriteItem", async () => {
