@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { PatchSlot } from "../../bench/tasks-api/load";
-import { loadPaced, pacedList, pacedPatch } from "../../bench/tasks-api/paced";
+import { loadPaced, pacedList, pacedPatch, type PacedRequest } from "../../bench/tasks-api/paced";
 
 type Handler = (request: IncomingMessage, body: string, response: ServerResponse) => void;
 
@@ -19,8 +19,10 @@ async function serve(handler: Handler): Promise<string> {
 }
 
 afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  const running = server;
+  if (!running) return;
+  running.closeAllConnections();
+  await new Promise((resolve) => running.close(resolve));
   server = undefined;
 });
 
@@ -44,7 +46,7 @@ describe("loadPaced", () => {
     expect(figures.bytesPerResponse).toBe(2);
     expect(figures.p50Ms).toBeGreaterThanOrEqual(5);
     // Loose bounds: a busy test machine may answer late, which stretches the measured window.
-    expect(figures.requestsPerSecond).toBeGreaterThan(100);
+    expect(figures.requestsPerSecond).toBeGreaterThan(50);
     expect(figures.requestsPerSecond).toBeLessThan(250);
   });
 
@@ -74,33 +76,48 @@ describe("loadPaced", () => {
 describe("pacedPatch", () => {
   const slot = (id: string): PatchSlot => ({ id, bearer: `Bearer ${id}`, version: 1, status: "todo" });
 
-  it("moves each task from the version and status its last answer returned, never two at once", async () => {
-    const bodies: Record<string, unknown[]> = {};
-    let inFlight = new Set<string>();
-    let overlapped = false;
-    const url = await serve((request, body, response) => {
-      const id = (request.url ?? "").split("/").pop()!;
-      if (inFlight.has(id)) overlapped = true;
-      inFlight.add(id);
-      const sent = JSON.parse(body) as { version: number; status: string };
-      (bodies[id] ??= []).push(sent);
-      setTimeout(() => {
-        inFlight = new Set([...inFlight].filter((other) => other !== id));
-        response.setHeader("content-type", "application/json");
-        response.end(JSON.stringify({ id, version: sent.version + 1, status: sent.status }));
-      }, 3);
-    });
-    const slots = [slot("t1"), slot("t2"), slot("t3")];
-    const figures = await loadPaced({ url, connections: 3, rate: 100, warmupSeconds: 0, durationSeconds: 0.3, nextRequest: pacedPatch(slots) });
+  // Driven by hand, not through loadPaced: which tasks are busy when a request
+  // falls due depends on the machine's timing, and a loaded CI machine once
+  // made three due at once. The order of calls and answers here is exact.
+  it("moves each task from the version and status its last answer returned, never two at once", () => {
+    const slots = [slot("t1"), slot("t2")];
+    const next = pacedPatch(slots);
+    const answer = (request: PacedRequest, status: number, task: object) => request.onAnswer!(status, JSON.stringify(task));
 
-    expect(figures.statusCodes).toEqual({ 200: 30 });
-    expect(overlapped).toBe(false);
-    expect(bodies.t1!.slice(0, 3)).toEqual([
-      { version: 1, status: "in_progress" },
-      { version: 2, status: "done" },
-      { version: 3, status: "todo" },
+    const first = next(0);
+    const second = next(1);
+    expect([first.path, second.path]).toEqual(["/api/tasks/t1", "/api/tasks/t2"]);
+    expect(JSON.parse(first.body!)).toEqual({ version: 1, status: "in_progress" });
+    expect(first.headers).toMatchObject({ authorization: "Bearer t1", "content-type": "application/json" });
+    // Both tasks are in flight: a third request has none to take.
+    expect(() => next(2)).toThrow("all 2 tasks of the paced PATCH run are in flight at once");
+
+    answer(first, 200, { id: "t1", version: 2, status: "in_progress" });
+    const third = next(2);
+    expect(third.path).toBe("/api/tasks/t1");
+    expect(JSON.parse(third.body!)).toEqual({ version: 2, status: "done" });
+
+    // A 409 carries the current task; the next move starts from it.
+    answer(second, 409, { error: { code: "conflict", message: "stale", details: { current: { id: "t2", version: 7, status: "done" } } } });
+    expect(JSON.parse(next(3).body!)).toEqual({ version: 7, status: "todo" });
+    expect(slots.map(({ version, status }) => ({ version, status }))).toEqual([
+      { version: 2, status: "in_progress" },
+      { version: 7, status: "done" },
     ]);
-    expect(slots[0]!.version).toBe(11);
+  });
+
+  it("hands each answer's body to the PATCH that asked, through loadPaced", async () => {
+    const url = await serve((request, body, response) => {
+      const sent = JSON.parse(body) as { version: number; status: string };
+      response.setHeader("content-type", "application/json");
+      response.end(JSON.stringify({ id: (request.url ?? "").split("/").pop(), version: sent.version + 1, status: sent.status }));
+    });
+    // Ten tasks for ten requests: every request finds a free task however late the answers come.
+    const slots = Array.from({ length: 10 }, (_, index) => slot(`t${index}`));
+    const figures = await loadPaced({ url, connections: 3, rate: 100, warmupSeconds: 0, durationSeconds: 0.1, nextRequest: pacedPatch(slots) });
+
+    expect(figures.statusCodes).toEqual({ 200: 10 });
+    expect(slots.map(({ version, status }) => ({ version, status }))).toEqual(Array(10).fill({ version: 2, status: "in_progress" }));
   });
 
   it("stops with an error naming the pool when every task is in flight", async () => {
