@@ -68,7 +68,6 @@ describe("POST /api/auth/login", () => {
       await login(fixture, email, "wrong password here");
       return performance.now() - started;
     };
-    const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
     const unknown: number[] = [];
     const known: number[] = [];
     // Distinct emails per sample: the throttle must not kick in and shorten a path.
@@ -76,7 +75,8 @@ describe("POST /api/auth/login", () => {
       unknown.push(await time(`ghost${i}@example.com`));
       known.push(await time(i % 2 === 0 ? PIC.email : "kim@example.com"));
     }
-    const ratio = median(unknown) / median(known);
+    // The fastest of each: a busy machine only ever adds time, so minima compare the paths' own cost.
+    const ratio = Math.min(...unknown) / Math.min(...known);
     expect(ratio).toBeGreaterThan(0.6);
     expect(ratio).toBeLessThan(1.6);
     // Leave the seeded accounts unthrottled for the other tests.
