@@ -21,7 +21,7 @@ import {
   type PriceClass,
 } from "./defaults";
 import { DistributionAccessLogs } from "./private/access-logs";
-import { SiteCertificate } from "./private/site-certificate";
+import { DnsValidatedCertificate } from "../certificate";
 import { SPA_REWRITE_FUNCTION_SOURCE } from "./private/spa-rewrite";
 import { SITE_HEADER_SETTINGS, contentSecurityPolicy } from "../../contracts/site-headers";
 
@@ -117,7 +117,7 @@ export class StaticSite extends Construct {
   /** The web ACL, when `waf.enabled`. */
   readonly webAcl?: EdgeWebAcl;
   /** The ACM certificate, when a domain is configured. */
-  readonly certificate?: SiteCertificate;
+  readonly certificate?: DnsValidatedCertificate;
 
   readonly bucketName: string;
   readonly bucketArn: string;
@@ -197,10 +197,12 @@ export class StaticSite extends Construct {
       });
     }
     if (props.domain) {
-      this.certificate = new SiteCertificate(this, "certificate", {
+      // CloudFront only uses us-east-1 certificates; the wildcard leaves room for other names under the domain.
+      this.certificate = new DnsValidatedCertificate(this, "certificate", {
         domainName: props.domain.name,
         hostedZoneId: props.domain.hostedZoneId,
-        globalProvider: props.globalProvider,
+        includeWildcard: true,
+        provider: props.globalProvider,
       });
     }
 
