@@ -5,6 +5,7 @@ import { Network } from "../modules/network";
 import { TaskboardTables } from "../modules/tables";
 import { AuroraPostgres } from "../modules/aurora";
 import { InternalLoadBalancer } from "../modules/alb";
+import { DnsValidatedCertificate } from "../modules/certificate";
 import { EcsCluster } from "../modules/ecs-cluster";
 import { ContainerRepository } from "../modules/ecr";
 import { EcsService } from "../modules/ecs-service";
@@ -100,11 +101,20 @@ export class EnvironmentStack extends PlatformStack {
     const tokenKey = new SigningKey(this, "token-signing-key", { purpose: "token-signing", description: "Signs sign-in tokens (ES256)" });
 
     // ---- the task API service ---------------------------------------------
+    // With a domain, API Gateway reaches the ALB over TLS and checks the ALB's certificate for this name. Nothing
+    // resolves it (the VPC link addresses the listener by ARN); it only has to be a name in the zone ACM can validate.
+    const originCertificate = config.edge.domain
+      ? new DnsValidatedCertificate(this, "api-origin-certificate", {
+          domainName: `tasks-api.internal.${config.edge.domain.name}`,
+          hostedZoneId: config.edge.domain.hostedZoneId,
+        })
+      : undefined;
     this.loadBalancer = new InternalLoadBalancer(this, "load-balancer", {
       vpcId: this.network.vpcId,
       subnetIds: this.network.privateSubnetIds,
       deletionProtection: config.deletionProtection,
       accessLogs: { bucket: logBucket, prefix: "alb" },
+      ...(originCertificate ? { certificateArn: originCertificate.validatedCertificateArn } : {}),
     });
     this.cluster = new EcsCluster(this, "cluster", {
       purpose: "cluster",
@@ -226,6 +236,7 @@ export class EnvironmentStack extends PlatformStack {
       logRetentionDays: retentionDays,
       throttling: { burstLimit: config.api.throttlingBurstLimit, rateLimit: config.api.throttlingRateLimit },
       corsAllowedOrigins: config.api.corsAllowedOrigins,
+      ...(originCertificate ? { tlsServerNameToVerify: originCertificate.domainName } : {}),
     });
 
     // ---- the site -----------------------------------------------------------

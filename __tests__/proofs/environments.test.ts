@@ -91,7 +91,7 @@ describe("what the proofs read from prod", () => {
       "internet -> api/api (API Gateway) :443/tcp",
       "api/api (API Gateway) -> auth-function/function (Lambda) AWS_PROXY integration",
       "api/api (API Gateway) -> api/vpc-link-security-group (VPC link api/vpc-link, integration to load-balancer/listener)",
-      "api/vpc-link-security-group -> load-balancer/security-group :80/tcp",
+      "api/vpc-link-security-group -> load-balancer/security-group :443/tcp",
       "load-balancer/security-group -> tasks-api/tasks-sg :8080/tcp",
       "tasks-api/tasks-sg -> database/security-group :5432/tcp",
       "tasks-api/tasks-sg -> network/kms-interface-endpoint/security-group :443/tcp",

@@ -31,7 +31,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { loadEnvironments } from "../../config";
 import { diagramMarkdown } from "../../scripts/diagram";
 import { buildDiagram, type Diagram, type DiagramEdge, type DiagramNode } from "../../scripts/diagram/graph";
-import { renderMermaid } from "../../scripts/diagram/mermaid";
+import { renderMarkdown, renderMermaid } from "../../scripts/diagram/mermaid";
 import type { StackJson } from "../../scripts/diagram/stack";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { testStack } from "../support/synth";
@@ -318,7 +318,7 @@ describe("architecture diagram of the real prod stack", () => {
     expectEdge(api, node("aws_lambda_function", "auth-function"));
     expectEdge(api, node("aws_lambda_function", "authorizer"));
     expectEdge(api, link);
-    expect(edgeBetween(link, node("aws_lb"))).toMatchObject({ kind: "network", labels: ["tcp/80"] });
+    expect(edgeBetween(link, node("aws_lb"))).toMatchObject({ kind: "network", labels: ["tcp/443"] });
     expect(edgeBetween(api, node("aws_lb"))).toBeUndefined();
   });
 
@@ -350,6 +350,12 @@ describe("architecture diagram of the real prod stack", () => {
     expect(queues.length).toBeGreaterThanOrEqual(4);
     for (const queue of queues) expect(diagram.edges.some((edge) => edge.to === queue.key && edge.kind === "dead-letter"), queue.name).toBe(true);
     expect(node("aws_cloudtrail").group).toBe("observability");
+  });
+  it("is what docs/architecture-prod.md holds: the committed diagram is not stale", () => {
+    const committed = readFileSync(join(process.cwd(), "docs", "architecture-prod.md"), "utf8");
+    const today = renderMarkdown(diagram, { environment: "prod", source: "cdktf.out/stacks/prod/cdk.tf.json", command: "npm run diagram -- --env prod" });
+    // On failure: `npm run synth && npm run diagram`, then copy the mermaid block into the README.
+    expect(committed).toBe(today);
   });
 });
 

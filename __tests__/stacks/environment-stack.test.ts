@@ -168,6 +168,35 @@ describe.each(environments.map((config) => [config.name, config] as const))("%s 
     ]);
   });
 
+  it("encrypts API Gateway's hop to the load balancer with a certificate it verifies, wherever a domain allows one", () => {
+    const json = stackJson(config);
+    const [[, listener]] = resources(json, "aws_lb_listener") as [[string, Block]];
+    const [integration] = resources(json, "aws_apigatewayv2_integration")
+      .map(([, block]) => block)
+      .filter((block) => block.connection_type === "VPC_LINK");
+    const originCertificates = resources(json, "aws_acm_certificate").filter(([id]) => id.startsWith("api-origin-certificate_"));
+    if (!config.edge.domain) {
+      // dev: no domain, no public certificate; the listener stays HTTP and TB-ALB-5 carries dev's waiver.
+      expect(listener).toMatchObject({ protocol: "HTTP", port: 80 });
+      expect(integration).not.toHaveProperty("tls_config");
+      expect(originCertificates).toEqual([]);
+      return;
+    }
+    const name = `tasks-api.internal.${config.edge.domain.name}`;
+    const [[certificateId, certificate]] = originCertificates as [[string, Block]];
+    // The stack's own Region (the ALB's), not the us-east-1 alias the site's certificate uses.
+    expect(certificate).toMatchObject({ domain_name: name, validation_method: "DNS" });
+    expect(certificate.provider).toBeUndefined();
+    const [validationId] = resources(json, "aws_acm_certificate_validation").find(([, block]) => block.certificate_arn === `\${aws_acm_certificate.${certificateId}.arn}`)!;
+    expect(listener).toMatchObject({
+      protocol: "HTTPS",
+      port: 443,
+      ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+      certificate_arn: `\${aws_acm_certificate_validation.${validationId}.certificate_arn}`,
+    });
+    expect(integration).toMatchObject({ tls_config: { server_name_to_verify: name } });
+  });
+
   it("traces every function and gives each its own retained log group", () => {
     const json = stackJson(config);
     const functions = resources(json, "aws_lambda_function");
