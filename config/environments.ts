@@ -71,6 +71,12 @@ export const environments: readonly EnvironmentInput[] = [
         reason: "dev keeps one day of automated backups (database.backupRetentionDays: 1): its data is test data that migrations and the seed recreate",
       },
       { rule: "TB-ALB-4", resource: "dev/load-balancer/load-balancer", reason: DEV_IS_DISPOSABLE },
+      {
+        rule: "TB-ALB-5",
+        resource: "dev/load-balancer/listener",
+        reason:
+          "dev has no domain (edge.domain unset), so no public certificate can be issued for the ALB and API Gateway reaches it over HTTP inside the VPC; only the VPC link's group may connect and dev holds only test data",
+      },
     ],
   },
   {

@@ -6,6 +6,7 @@ import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
+import { LbListener, type LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
 import { ContainerRepository } from "../../modules/ecr";
 import { EcrImmutableTags } from "../../modules/guardrails/rules/ecr/EcrImmutableTags";
 import { EcrScanOnPush } from "../../modules/guardrails/rules/ecr/EcrScanOnPush";
@@ -19,8 +20,9 @@ import { LoadBalancerAccessLogs } from "../../modules/guardrails/rules/elb/LoadB
 import { LoadBalancerDeletionProtection } from "../../modules/guardrails/rules/elb/LoadBalancerDeletionProtection";
 import { LoadBalancerDropsInvalidHeaders } from "../../modules/guardrails/rules/elb/LoadBalancerDropsInvalidHeaders";
 import { LoadBalancerInternal } from "../../modules/guardrails/rules/elb/LoadBalancerInternal";
+import { LoadBalancerListenerTls } from "../../modules/guardrails/rules/elb/LoadBalancerListenerTls";
 import { describeRules } from "./cases";
-import { expectNotApplicable, expectViolation } from "./support";
+import { expectCompliant, expectNotApplicable, expectViolation } from "./support";
 
 interface LbOptions {
   readonly internal?: boolean;
@@ -43,6 +45,22 @@ function loadBalancer(stack: TerraformStack, o: LbOptions = {}): string {
     ...(o.logs === false ? {} : { accessLogs: { bucket: "access-logs", prefix: "alb", enabled: true } }),
   });
   return "test/alb";
+}
+
+const FORWARD: LbListenerDefaultAction = { type: "forward", targetGroupArn: "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/api/1" };
+
+function listener(stack: TerraformStack, o: { protocol?: string; sslPolicy?: string; action?: LbListenerDefaultAction } = {}): string {
+  const protocol = o.protocol ?? "HTTPS";
+  new LbListener(stack, "listener", {
+    loadBalancerArn: "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/app/api/1",
+    port: protocol === "HTTP" ? 80 : 443,
+    protocol,
+    ...(protocol === "HTTP" ? {} : { certificateArn: "arn:aws:acm:ap-northeast-2:123456789012:certificate/1" }),
+    ...(o.sslPolicy === undefined && protocol !== "HTTP" ? { sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" } : {}),
+    ...(o.sslPolicy ? { sslPolicy: o.sslPolicy } : {}),
+    defaultAction: [o.action ?? FORWARD],
+  });
+  return "test/listener";
 }
 
 function taskDefinition(stack: TerraformStack, container: Record<string, unknown> = {}): string {
@@ -113,6 +131,13 @@ describeRules([
     environment: "prod",
   },
   {
+    rule: LoadBalancerListenerTls,
+    compliant: listener,
+    noncompliant: (s) => listener(s, { protocol: "HTTP" }),
+    detail: /protocol is HTTP and the listener does not redirect to HTTPS/,
+    environment: "prod",
+  },
+  {
     rule: EcsContainersNonRoot,
     compliant: taskDefinition,
     noncompliant: (s) => taskDefinition(s, { user: "0:0" }),
@@ -156,6 +181,21 @@ describe("compute rule details", () => {
   it("TB-ALB-2 fails a permissive desync mitigation mode, and does not apply to network load balancers", () => {
     expectViolation(LoadBalancerDropsInvalidHeaders, (s) => loadBalancer(s, { desync: "monitor" }), /desync_mitigation_mode is monitor/);
     expectNotApplicable(LoadBalancerDropsInvalidHeaders, (s) => loadBalancer(s, { type: "network" }));
+  });
+
+  it("TB-ALB-5 passes an HTTP listener that only redirects to HTTPS, and fails a policy that admits TLS 1.0", () => {
+    expectViolation(
+      LoadBalancerListenerTls,
+      (s) => listener(s, { protocol: "HTTP", action: { type: "redirect", redirect: { protocol: "HTTP", port: "8080", statusCode: "HTTP_301" } } }),
+      /does not redirect to HTTPS/,
+      "prod",
+    );
+    expectViolation(LoadBalancerListenerTls, (s) => listener(s, { sslPolicy: "ELBSecurityPolicy-2016-08" }), /ssl_policy ELBSecurityPolicy-2016-08 admits TLS older than 1\.2/, "prod");
+    expectCompliant(
+      LoadBalancerListenerTls,
+      (s) => listener(s, { protocol: "HTTP", action: { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } } }),
+      "prod",
+    );
   });
 
   it("TB-ECS-1 fails a container without a user (the image's, root by default)", () => {

@@ -23,6 +23,7 @@ import { LoadBalancerAccessLogs } from "./elb/LoadBalancerAccessLogs";
 import { LoadBalancerDeletionProtection } from "./elb/LoadBalancerDeletionProtection";
 import { LoadBalancerDropsInvalidHeaders } from "./elb/LoadBalancerDropsInvalidHeaders";
 import { LoadBalancerInternal } from "./elb/LoadBalancerInternal";
+import { LoadBalancerListenerTls } from "./elb/LoadBalancerListenerTls";
 import { GithubOidcTrustNarrowed } from "./iam/GithubOidcTrustNarrowed";
 import { IamManagedPolicyAllowList } from "./iam/IamManagedPolicyAllowList";
 import { IamNoWildcardActions } from "./iam/IamNoWildcardActions";
@@ -90,6 +91,7 @@ export const GUARDRAIL_RULES: readonly GuardrailRule[] = [
   LoadBalancerDropsInvalidHeaders,
   LoadBalancerAccessLogs,
   LoadBalancerDeletionProtection,
+  LoadBalancerListenerTls,
   EcsContainersNonRoot,
   EcsContainersReadOnlyRootFilesystem,
   EcsContainersNotPrivileged,
