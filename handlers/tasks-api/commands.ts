@@ -1,12 +1,15 @@
+import { X509Certificate } from "node:crypto";
+import { get as httpsGet } from "node:https";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { createProductionAuthenticate } from "./authenticate";
-import { ConfigError, readDatabaseConfig, readServiceConfig, type ServiceConfig } from "./config";
+import { ConfigError, readDatabaseConfig, readServeTls, readServiceConfig, type ServiceConfig } from "./config";
 import type { Queryable } from "./db/database";
 import { openDatabase } from "./db/open";
 import { createDynamoTaskEventLog, type TaskEventLog } from "./events/task-event-log";
 import { createApp, type Authenticate } from "./http/app";
+import { createSelfSignedCertificate } from "./http/self-signed-certificate";
 import { createJsonLogger, type Logger } from "./log";
 import { migrate, pendingMigrations } from "./migrate";
 import { DEFAULT_REMINDER_TIME_ZONE, isTimeZone, sendReminders, type ReminderOutcome } from "./reminder";
@@ -88,8 +91,22 @@ export async function runServe(env: Env, overrides: ServeOverrides = {}): Promis
     log,
     ...(overrides.logRequests === undefined ? {} : { logRequests: overrides.logRequests }),
   });
-  const service = await startService({ api, db, log, port: config.port, shutdownTimeoutMs: config.shutdownTimeoutSeconds * 1000 });
-  log.info("service.listening", { port: service.port, database: config.database.kind });
+  const tls = config.serveTls === "self-signed" ? createSelfSignedCertificate({ hostName: "tasks-api" }) : undefined;
+  const service = await startService({
+    api,
+    db,
+    log,
+    port: config.port,
+    shutdownTimeoutMs: config.shutdownTimeoutSeconds * 1000,
+    ...(tls ? { tls } : {}),
+  });
+  log.info("service.listening", {
+    port: service.port,
+    database: config.database.kind,
+    protocol: tls ? "https" : "http",
+    // The ALB verifies no certificate; the fingerprint lets an operator match a task to the one it served.
+    ...(tls ? { certificateSha256: new X509Certificate(tls.cert).fingerprint256 } : {}),
+  });
   return {
     ...service,
     stop: async () => {
@@ -147,9 +164,31 @@ export async function runRemind(env: Env, log: Logger = createJsonLogger(), now:
 export async function runHealthcheck(env: Env): Promise<boolean> {
   const port = Number(env.PORT ?? 8080);
   try {
-    const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(3_000) });
-    return response.ok;
+    if (readServeTls(env) === "off") {
+      const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(HEALTHCHECK_TIMEOUT_MS) });
+      return response.ok;
+    }
+    return await httpsHealthy(port);
   } catch {
     return false;
   }
+}
+
+const HEALTHCHECK_TIMEOUT_MS = 3_000;
+
+/**
+ * `GET /health` over TLS to this container's own port. The certificate is the
+ * one the service made at start, known to no one else, so it is not verified:
+ * the check asks only whether the service answers, over the loopback.
+ */
+function httpsHealthy(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const request = httpsGet({ host: "127.0.0.1", port, path: "/health", rejectUnauthorized: false, timeout: HEALTHCHECK_TIMEOUT_MS }, (response) => {
+      response.resume();
+      const status = response.statusCode ?? 0;
+      resolve(status >= 200 && status < 300);
+    });
+    request.on("timeout", () => request.destroy());
+    request.on("error", () => resolve(false));
+  });
 }

@@ -19,7 +19,16 @@ export interface ServiceConfig {
   /** Apply pending migrations before serving (always on for PGlite, whose data only this process can reach). */
   readonly migrateOnStart: boolean;
   readonly shutdownTimeoutSeconds: number;
+  /**
+   * `self-signed`: serve HTTPS with a key and certificate made in memory at
+   * start (the ALB encrypts to the task but verifies no certificate).
+   * `off`: plain HTTP, for the local stack and tests.
+   */
+  readonly serveTls: ServeTls;
 }
+
+export const SERVE_TLS_MODES = ["off", "self-signed"] as const;
+export type ServeTls = (typeof SERVE_TLS_MODES)[number];
 
 export class ConfigError extends Error {
   constructor(problems: readonly string[]) {
@@ -55,6 +64,8 @@ const databaseEnvSchema = z.object({
   PGLITE_DATA_DIR: z.string().optional(),
 });
 
+const serveTlsSchema = z.enum(SERVE_TLS_MODES, `must be ${SERVE_TLS_MODES.join(" or ")}`).default("off");
+
 const serviceEnvSchema = z.object({
   PORT: port(8080),
   TASK_EVENTS_TABLE_NAME: z.string("is required: the DynamoDB task-events table name").min(1, "is required: the DynamoDB task-events table name"),
@@ -62,6 +73,7 @@ const serviceEnvSchema = z.object({
   DYNAMODB_ENDPOINT: z.url("must be a URL such as http://127.0.0.1:4567").optional(),
   MIGRATE_ON_START: flag,
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number("must be a number").min(1, "must be at least 1").max(120, "must be at most 120").default(20),
+  SERVE_TLS: serveTlsSchema,
 });
 
 /** ECS and shells pass unset variables as empty strings; both mean "not set". */
@@ -127,5 +139,13 @@ export function readServiceConfig(env: Env = process.env): ServiceConfig {
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
     migrateOnStart: e.MIGRATE_ON_START || database.kind === "pglite",
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
+    serveTls: e.SERVE_TLS,
   };
+}
+
+/** How the health check reaches this container: the same `SERVE_TLS` the service reads. */
+export function readServeTls(env: Env = process.env): ServeTls {
+  const parsed = z.object({ SERVE_TLS: serveTlsSchema }).safeParse(present(env));
+  if (!parsed.success) throw new ConfigError(problemsOf(parsed.error));
+  return parsed.data.SERVE_TLS;
 }

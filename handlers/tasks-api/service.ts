@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { serve } from "@hono/node-server";
 import type { Database } from "./db/database";
 import type { TasksApi } from "./http/app";
@@ -15,10 +16,13 @@ export interface StartServiceOptions {
   readonly hostname?: string;
   /** Upper bound of {@link RunningService.stop}; ECS sends SIGKILL 30 s after SIGTERM by default. */
   readonly shutdownTimeoutMs: number;
+  /** PEM key and certificate to serve HTTPS with. @default - plain HTTP */
+  readonly tls?: { readonly key: string; readonly cert: string };
 }
 
 export interface RunningService {
   readonly port: number;
+  /** `http://127.0.0.1:<port>`, or `https://` when serving TLS. */
   readonly url: string;
   /** The bound `stop()` keeps to. */
   readonly shutdownTimeoutMs: number;
@@ -33,14 +37,17 @@ export interface RunningService {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Serves the app over HTTP/1.1 and starts the outbox relay's background drain. */
+/** Serves the app over HTTP/1.1 (inside TLS when `tls` is given) and starts the outbox relay's background drain. */
 export async function startService(options: StartServiceOptions): Promise<RunningService> {
   const { api, db, log } = options;
   const server = await new Promise<Server>((resolve, reject) => {
-    const created = serve(
-      { fetch: api.app.fetch, port: options.port, hostname: options.hostname ?? "0.0.0.0" },
-      () => resolve(created as Server),
-    );
+    const listen = { fetch: api.app.fetch, port: options.port, hostname: options.hostname ?? "0.0.0.0" };
+    // An https.Server is a tls.Server whose connections carry the same HTTP/1.1 server logic; `Server` covers what is used here.
+    const created = options.tls
+      ? serve({ ...listen, createServer: createHttpsServer, serverOptions: { key: options.tls.key, cert: options.tls.cert } }, () =>
+          resolve(created as Server),
+        )
+      : serve(listen, () => resolve(created as Server));
     created.once("error", reject);
   });
   // Behind an ALB (idle timeout 60 s) the server must keep connections longer than the balancer does.
@@ -77,7 +84,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
 
   return {
     port,
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? "https" : "http"}://127.0.0.1:${port}`,
     shutdownTimeoutMs: options.shutdownTimeoutMs,
     stop: () => (stopping ??= stop()),
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, readDatabaseConfig, readServiceConfig } from "../../../handlers/tasks-api/config";
+import { ConfigError, readDatabaseConfig, readServeTls, readServiceConfig } from "../../../handlers/tasks-api/config";
 
 const SERVICE = { TASK_EVENTS_TABLE_NAME: "taskboard-dev-task-events", AWS_REGION: "ap-northeast-2" };
 const ECS = {
@@ -35,7 +35,16 @@ describe("tasks-api configuration", () => {
       dynamodbEndpoint: undefined,
       migrateOnStart: false,
       shutdownTimeoutSeconds: 20,
+      serveTls: "off",
     });
+  });
+
+  it("serves TLS with a self-signed certificate when SERVE_TLS says so, and names the variable when it is wrong", () => {
+    expect(readServiceConfig({ ...ECS, SERVE_TLS: "self-signed" }).serveTls).toBe("self-signed");
+    expect(readServeTls({ SERVE_TLS: "self-signed" })).toBe("self-signed");
+    expect(readServeTls({})).toBe("off");
+    expect(configError(() => readServiceConfig({ ...ECS, SERVE_TLS: "on" }))).toContain("SERVE_TLS: must be off or self-signed");
+    expect(configError(() => readServeTls({ SERVE_TLS: "true" }))).toContain("SERVE_TLS: must be off or self-signed");
   });
 
   it("reads DATABASE_URL with TLS mode and pool size", () => {

@@ -1,4 +1,6 @@
 import { request as httpRequest } from "node:http";
+import { get as httpsGet } from "node:https";
+import type { TLSSocket } from "node:tls";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -88,6 +90,36 @@ describe("the tasks-api bundle", () => {
     expect(await service.exited).toBe(0);
     expect(service.lines.map((line) => line.event)).toEqual(expect.arrayContaining(["service.stopping", "service.stopped"]));
     expect(await runBundle(["healthcheck"], { PORT: env.PORT! }).exited).toBe(1);
+  });
+
+  it("serves HTTPS with a key it made at start when SERVE_TLS=self-signed, and its healthcheck follows", async () => {
+    const env: Record<string, string> = { ...(await serviceEnv(await postgres.createDatabase("bundle_tls"))), SERVE_TLS: "self-signed" };
+    expect(await runBundle(["migrate"], env).exited).toBe(0);
+    const service = runBundle(["serve"], env);
+    try {
+      const listening = await service.waitFor("service.listening");
+      expect(listening).toMatchObject({ protocol: "https" });
+      // As the ALB does: TLS to the task, no verification of the certificate.
+      const answer = await new Promise<{ status: number; body: string; fingerprint: string }>((resolve, reject) => {
+        const request = httpsGet({ host: "127.0.0.1", port: Number(env.PORT), path: "/health", rejectUnauthorized: false }, (response) => {
+          const fingerprint = (response.socket as TLSSocket).getPeerCertificate().fingerprint256;
+          let body = "";
+          response.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, body, fingerprint }));
+        });
+        request.on("error", reject);
+      });
+      expect(answer).toMatchObject({ status: 200, body: JSON.stringify({ status: "ok" }) });
+      expect(answer.fingerprint).toBe(listening.certificateSha256);
+      // Plain HTTP on the same port gets no answer.
+      await expect(fetch(`http://127.0.0.1:${env.PORT}/health`)).rejects.toThrow();
+
+      expect(await runBundle(["healthcheck"], { PORT: env.PORT!, SERVE_TLS: "self-signed" }).exited).toBe(0);
+      expect(await runBundle(["healthcheck"], { PORT: env.PORT! }).exited).toBe(1);
+    } finally {
+      service.child.kill("SIGTERM");
+    }
+    expect(await service.exited).toBe(0);
   });
 
   it("refuses to serve a database that lacks migrations, naming the fix", async () => {
