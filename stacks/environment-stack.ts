@@ -165,7 +165,11 @@ export class EnvironmentStack extends PlatformStack {
         TASK_EVENTS_TABLE_NAME: this.tables.taskEvents.tableName,
         TOKEN_SIGNING_KEY_ID: tokenKey.keyArn,
         REMINDER_TIME_ZONE: REMINDER_SCHEDULE.timeZone,
+        // The ALB speaks HTTPS to the task (and verifies no certificate): the service makes its own key at start.
+        SERVE_TLS: this.loadBalancer.targetProtocol === "HTTPS" ? "self-signed" : "off",
       },
+      // The image's own check knows whether it serves TLS (SERVE_TLS); the Dockerfile's HEALTHCHECK runs the same.
+      healthCheckCommand: ["CMD", "node", "main.mjs", "healthcheck"],
       secrets: {
         DATABASE_USER: { secretArn: this.database.masterUserSecretArn, jsonKey: "username" },
         DATABASE_PASSWORD: { secretArn: this.database.masterUserSecretArn, jsonKey: "password" },

@@ -21,6 +21,8 @@ import { LoadBalancerDeletionProtection } from "../../modules/guardrails/rules/e
 import { LoadBalancerDropsInvalidHeaders } from "../../modules/guardrails/rules/elb/LoadBalancerDropsInvalidHeaders";
 import { LoadBalancerInternal } from "../../modules/guardrails/rules/elb/LoadBalancerInternal";
 import { LoadBalancerListenerTls } from "../../modules/guardrails/rules/elb/LoadBalancerListenerTls";
+import { LoadBalancerTargetTls } from "../../modules/guardrails/rules/elb/LoadBalancerTargetTls";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { describeRules } from "./cases";
 import { expectCompliant, expectNotApplicable, expectViolation } from "./support";
 
@@ -61,6 +63,16 @@ function listener(stack: TerraformStack, o: { protocol?: string; sslPolicy?: str
     defaultAction: [o.action ?? FORWARD],
   });
   return "test/listener";
+}
+
+function targetGroup(stack: TerraformStack, o: { protocol?: string; healthCheck?: string; type?: string } = {}): string {
+  new LbTargetGroup(stack, "targets", {
+    name: "api",
+    targetType: o.type ?? "ip",
+    ...(o.type === "lambda" ? {} : { protocol: o.protocol ?? "HTTPS", port: 8080, vpcId: "vpc-1" }),
+    healthCheck: { enabled: true, path: "/health", ...(o.type === "lambda" ? {} : { protocol: o.healthCheck ?? o.protocol ?? "HTTPS" }) },
+  });
+  return "test/targets";
 }
 
 function taskDefinition(stack: TerraformStack, container: Record<string, unknown> = {}): string {
@@ -138,6 +150,12 @@ describeRules([
     environment: "prod",
   },
   {
+    rule: LoadBalancerTargetTls,
+    compliant: targetGroup,
+    noncompliant: (s) => targetGroup(s, { protocol: "HTTP" }),
+    detail: /^protocol is HTTP; health_check protocol is HTTP, so traffic to the targets is plaintext$/,
+  },
+  {
     rule: EcsContainersNonRoot,
     compliant: taskDefinition,
     noncompliant: (s) => taskDefinition(s, { user: "0:0" }),
@@ -196,6 +214,11 @@ describe("compute rule details", () => {
       (s) => listener(s, { protocol: "HTTP", action: { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } } }),
       "prod",
     );
+  });
+
+  it("TB-ALB-6 fails a plaintext health check on an HTTPS group, and does not apply to Lambda targets", () => {
+    expectViolation(LoadBalancerTargetTls, (s) => targetGroup(s, { healthCheck: "HTTP" }), /^health_check protocol is HTTP, so/);
+    expectNotApplicable(LoadBalancerTargetTls, (s) => targetGroup(s, { type: "lambda" }));
   });
 
   it("TB-ECS-1 fails a container without a user (the image's, root by default)", () => {

@@ -134,12 +134,13 @@ describe("InternalLoadBalancer", () => {
     expect(alb.listenerPort).toBe(443);
   });
 
-  it("forwards to IP targets on the container port with a health check and a short deregistration delay", () => {
-    const { stack } = build({ targetPort: 3000, healthCheckPath: "/healthz" });
+  it("forwards to IP targets over HTTPS on the container port with a health check and a short deregistration delay", () => {
+    const { stack, alb } = build({ targetPort: 3000, healthCheckPath: "/healthz" });
+    expect(alb.targetProtocol).toBe("HTTPS");
     expect(synth(stack).resource("aws_lb_target_group")).toMatchObject({
-      name: "taskboard-test-api-3000",
+      name: "taskboard-test-api-tls-3000",
       target_type: "ip",
-      protocol: "HTTP",
+      protocol: "HTTPS",
       port: 3000,
       vpc_id: "vpc-1",
       deregistration_delay: "30",
@@ -147,7 +148,7 @@ describe("InternalLoadBalancer", () => {
         enabled: true,
         path: "/healthz",
         matcher: "200",
-        protocol: "HTTP",
+        protocol: "HTTPS",
         port: "traffic-port",
         interval: 15,
         timeout: 5,
@@ -155,6 +156,16 @@ describe("InternalLoadBalancer", () => {
         unhealthy_threshold: 3,
       },
       lifecycle: { create_before_destroy: true },
+    });
+  });
+
+  it("speaks plain HTTP to targets only when asked, under another group name (so the replacement can be created first)", () => {
+    const { stack, alb } = build({ targetProtocol: "HTTP" });
+    expect(alb.targetProtocol).toBe("HTTP");
+    expect(synth(stack).resource("aws_lb_target_group")).toMatchObject({
+      name: "taskboard-test-api-8080",
+      protocol: "HTTP",
+      health_check: { protocol: "HTTP" },
     });
   });
 

@@ -20,6 +20,9 @@ import {
 } from "./defaults";
 import { logDeliveryPrincipal } from "./private/log-delivery";
 
+/** What the ALB speaks to its targets. */
+export type TargetProtocol = "HTTP" | "HTTPS";
+
 export interface AccessLogsOptions {
   /**
    * Deliver into this bucket instead of creating one. It must use SSE-S3
@@ -60,6 +63,13 @@ export interface InternalLoadBalancerProps {
    */
   readonly targetPort?: number;
   /**
+   * How the ALB talks to the targets, health checks included. `HTTPS`
+   * encrypts the last hop; the target may serve any certificate, even a
+   * self-signed one made at start, because an ALB verifies none.
+   * @default "HTTPS"
+   */
+  readonly targetProtocol?: TargetProtocol;
+  /**
    * Path the target health check requests; only HTTP 200 counts as healthy.
    * @default "/health"
    */
@@ -73,8 +83,8 @@ export interface InternalLoadBalancerProps {
   /**
    * ACM certificate (same Region) for an HTTPS listener on 443 with TLS 1.2/1.3.
    * Without one the listener is plain HTTP on 80: traffic from API Gateway's
-   * VPC link into the ALB is then unencrypted inside the VPC. That is the
-   * accepted trade-off until the platform has a domain; setting this closes it.
+   * VPC link into the ALB is then unencrypted inside the VPC (guardrail
+   * TB-ALB-5 fails it unless waived).
    * @default - HTTP listener on port 80
    */
   readonly certificateArn?: string;
@@ -119,6 +129,8 @@ export class InternalLoadBalancer extends Construct implements IConnectable {
   readonly targetGroupArnSuffix: string;
   /** The port targets listen on; the service's security group must admit it from this ALB. */
   readonly targetPort: number;
+  /** What the targets must serve on `targetPort`. */
+  readonly targetProtocol: TargetProtocol;
 
   constructor(scope: Construct, id: string, props: InternalLoadBalancerProps) {
     super(scope, id);
@@ -132,6 +144,7 @@ export class InternalLoadBalancer extends Construct implements IConnectable {
     this.validate(props, { targetPort, healthCheckPath, idleTimeoutSeconds, logPrefix }, platform.region);
 
     this.targetPort = targetPort;
+    this.targetProtocol = props.targetProtocol ?? "HTTPS";
     this.listenerProtocol = props.certificateArn ? "HTTPS" : "HTTP";
     this.listenerPort = props.certificateArn ? LISTENER_PORTS.https : LISTENER_PORTS.http;
 
@@ -175,17 +188,17 @@ export class InternalLoadBalancer extends Construct implements IConnectable {
     });
 
     this.targetGroup = new LbTargetGroup(this, "target-group", {
-      // The port is part of the name so a port change (which replaces the
-      // group) can create the new group before the listener lets go of the old.
-      name: platform.name(`${purpose}-${targetPort}`, { maxLength: 32 }),
+      // Port and protocol are part of the name so a change of either (which replaces
+      // the group) can create the new group before the listener lets go of the old.
+      name: platform.name(`${purpose}-${this.targetProtocol === "HTTPS" ? "tls-" : ""}${targetPort}`, { maxLength: 32 }),
       vpcId: props.vpcId,
       targetType: "ip",
-      protocol: "HTTP",
+      protocol: this.targetProtocol,
       port: targetPort,
       deregistrationDelay: String(DEREGISTRATION_DELAY_SECONDS),
       healthCheck: {
         enabled: true,
-        protocol: "HTTP",
+        protocol: this.targetProtocol,
         port: "traffic-port",
         path: healthCheckPath,
         matcher: HEALTH_CHECK.matcher,

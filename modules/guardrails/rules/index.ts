@@ -24,6 +24,7 @@ import { LoadBalancerDeletionProtection } from "./elb/LoadBalancerDeletionProtec
 import { LoadBalancerDropsInvalidHeaders } from "./elb/LoadBalancerDropsInvalidHeaders";
 import { LoadBalancerInternal } from "./elb/LoadBalancerInternal";
 import { LoadBalancerListenerTls } from "./elb/LoadBalancerListenerTls";
+import { LoadBalancerTargetTls } from "./elb/LoadBalancerTargetTls";
 import { GithubOidcTrustNarrowed } from "./iam/GithubOidcTrustNarrowed";
 import { IamManagedPolicyAllowList } from "./iam/IamManagedPolicyAllowList";
 import { IamNoWildcardActions } from "./iam/IamNoWildcardActions";
@@ -92,6 +93,7 @@ export const GUARDRAIL_RULES: readonly GuardrailRule[] = [
   LoadBalancerAccessLogs,
   LoadBalancerDeletionProtection,
   LoadBalancerListenerTls,
+  LoadBalancerTargetTls,
   EcsContainersNonRoot,
   EcsContainersReadOnlyRootFilesystem,
   EcsContainersNotPrivileged,
