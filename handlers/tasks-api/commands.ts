@@ -160,6 +160,8 @@ export async function runRemind(env: Env, log: Logger = createJsonLogger(), now:
   }
 }
 
+const HEALTHCHECK_TIMEOUT_MS = 3_000;
+
 /** `healthcheck`: exit status of `GET /health` on this container, for a Docker or ECS health check. */
 export async function runHealthcheck(env: Env): Promise<boolean> {
   const port = Number(env.PORT ?? 8080);
@@ -173,8 +175,6 @@ export async function runHealthcheck(env: Env): Promise<boolean> {
     return false;
   }
 }
-
-const HEALTHCHECK_TIMEOUT_MS = 3_000;
 
 /**
  * `GET /health` over TLS to this container's own port. The certificate is the
