@@ -200,16 +200,21 @@ export interface PolicyStatement {
   readonly conditions: readonly PolicyCondition[];
 }
 
-function str(value: unknown): string | undefined {
+// Readers for synthesized values: provider bindings write a nested block as an
+// object or a one-element list, and a list attribute may hold a single string.
+
+export function str(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-function strs(value: unknown): string[] {
+/** A string or list of strings as a list. */
+export function strs(value: unknown): string[] {
   if (typeof value === "string") return [value];
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }
 
-function blocks(value: unknown): Block[] {
+/** A nested block or list of blocks as a list (empty when absent). */
+export function blocks(value: unknown): Block[] {
   if (Array.isArray(value)) return value.filter(isRecord);
   return isRecord(value) ? [value] : [];
 }
