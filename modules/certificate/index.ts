@@ -4,6 +4,7 @@ import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+import { isHostName } from "../core/dns";
 
 export interface DnsValidatedCertificateProps {
   /** The host name on the certificate, lowercase, e.g. `board.example.com`. */
@@ -23,9 +24,6 @@ export interface DnsValidatedCertificateProps {
    */
   readonly provider?: AwsProvider;
 }
-
-/** Lowercase labels of letters, digits and inner hyphens, at least two of them (ACM issues no certificate for a bare TLD). */
-const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
  * An ACM certificate for one host name (and optionally its wildcard),
@@ -48,7 +46,7 @@ export class DnsValidatedCertificate extends Construct {
 
   constructor(scope: Construct, id: string, props: DnsValidatedCertificateProps) {
     super(scope, id);
-    if (!HOST_NAME.test(props.domainName)) {
+    if (!Token.isUnresolved(props.domainName) && !isHostName(props.domainName)) {
       throw new Error(
         `${this.node.path}: domainName "${props.domainName}" is not a lowercase host name; use labels of a-z, 0-9 and inner hyphens joined by dots, e.g. "board.example.com"`,
       );

@@ -22,6 +22,7 @@ import {
 } from "./defaults";
 import { DistributionAccessLogs } from "./private/access-logs";
 import { DnsValidatedCertificate } from "../certificate";
+import { isHostName } from "../core/dns";
 import { SPA_REWRITE_FUNCTION_SOURCE } from "./private/spa-rewrite";
 import { SITE_HEADER_SETTINGS, contentSecurityPolicy } from "../../contracts/site-headers";
 
@@ -404,12 +405,6 @@ export class StaticSite extends Construct {
       throw new Error(`${path}: permissionsPolicy must be a non-empty single-line header value, e.g. "camera=(), microphone=()"`);
     }
   }
-}
-
-function isHostName(value: string): boolean {
-  if (value.length > 253) return false;
-  const labels = value.split(".");
-  return labels.length >= 2 && labels.every((label) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(label));
 }
 
 function pascalCase(kebab: string): string {
