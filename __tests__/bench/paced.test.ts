@@ -61,7 +61,9 @@ describe("loadPaced", () => {
     expect(figures.requests).toBe(100);
     // A closed loop would record one slow request of 100; here about 30 were late, the first by ~300 ms.
     expect(figures.p99Ms).toBeGreaterThan(250);
-    expect(figures.p50Ms).toBeLessThan(100);
+    // Most requests were not behind the stall. Compared with the tail, not with a fixed 100 ms: a loaded CI machine
+    // once put the median at 108 ms, which slows every request alike and leaves the stall's tail far above it.
+    expect(figures.p50Ms).toBeLessThan(figures.p99Ms / 2);
   });
 
   it("counts a refused connection as an error, not as an answer", async () => {
